@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+/** One attachment as the user described it, before any bytes are fetched or decoded. */
+export type AttachmentSpec =
+  | { type: "url"; origin: string; url: string; fileName?: string }
+  | { type: "text"; origin: string; text: string; fileName?: string }
+  | { type: "base64"; origin: string; base64: string; fileName?: string; contentType?: string }
+  | { type: "custom"; origin: string; content: string; contentType: string; fileName?: string }
+  | { type: "mime"; origin: string; mime: unknown };
+
+export type AttachmentKind = AttachmentSpec["type"];
+
+export const ATTACHMENT_KINDS = ["url", "text", "base64", "custom", "mime"] as const;
+
+export interface AttachmentLimits {
+  maxBytes: number;
+  allowPrivateNetworkUrls: boolean;
+}
+
+export const DEFAULT_MAX_ATTACHMENT_MB = 10;
+
+const text = z.string().min(1);
+const optionalName = z.string().trim().min(1).optional();
+
+/** One entry of the `extraAttachments` JSON list. */
+const extraAttachment = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("url"), url: text, fileName: optionalName }),
+    z.object({ type: z.literal("text"), text: z.string(), fileName: optionalName }),
+    z.object({ type: z.literal("base64"), base64: text, fileName: optionalName, contentType: optionalName }),
+    z.object({ type: z.literal("custom"), content: z.string(), contentType: text, fileName: optionalName }),
+    z.object({ type: z.literal("mime"), mime: z.unknown().refine((value) => value !== undefined && value !== null && value !== "") }),
+  ],
+  { error: `each entry needs "type": one of ${ATTACHMENT_KINDS.join(", ")}` },
+);
+
+export const extraAttachmentList = z.array(extraAttachment, {
+  error: 'Additional Attachments (extraAttachments) must be a JSON list, e.g. [{ "type": "text", "text": "hello", "fileName": "a.txt" }].',
+});
+
+export function describeExtraAttachmentIssue(issue: z.core.$ZodIssue): string {
+  const [index, key] = issue.path;
+  if (typeof index !== "number") return issue.message;
+  const where = `Additional Attachments (extraAttachments) entry ${index + 1}`;
+  if (key === undefined) return `${where}: ${issue.message}.`;
+  return `${where} has a missing or invalid "${String(key)}": give it as shown in the field's description.`;
+}

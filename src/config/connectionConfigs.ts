@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { choice, optionalNumber, optionalRawText, optionalText } from "./rawValues";
+
+/** Google's token URL: the default of Cognigy's own OAuth2 connection. */
+export const DEFAULT_OAUTH2_ACCESS_URL = "https://accounts.google.com/o/oauth2/token";
+
+const required = (connection: string, field: string, fix: string) =>
+  z.preprocess(
+    (value) => (typeof value === "string" ? value.trim() : value),
+    z.string({ error: `The ${connection} connection has no ${field}: ${fix}` }).min(1, { error: `The ${connection} connection has no ${field}: ${fix}` }),
+  );
+
+/** Passwords and secrets are taken exactly as entered: a leading space can be part of them. */
+const requiredSecret = (connection: string, field: string, fix: string) =>
+  z.string({ error: `The ${connection} connection has no ${field}: ${fix}` }).min(1, { error: `The ${connection} connection has no ${field}: ${fix}` });
+
+const httpUrl = (connection: string, field: string) =>
+  z.url({ protocol: /^https?$/, error: `The ${connection} connection's ${field} must be an http(s) URL, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.` });
+
+export const basicAuthConnectionConfig = z.object({
+  username: required("Basic Auth", "username", "enter the mailbox login, usually the full email address."),
+  password: requiredSecret("Basic Auth", "password", "enter the mailbox password or, for Gmail and other 2FA accounts, an app password."),
+});
+
+export const oauth2ConnectionConfig = z
+  .object({
+    user: required("OAuth2", "user", "enter the email address of the mailbox the token belongs to."),
+    clientId: optionalText("OAuth2 clientId"),
+    clientSecret: optionalRawText("OAuth2 clientSecret"),
+    accessToken: optionalRawText("OAuth2 accessToken"),
+    refreshToken: optionalRawText("OAuth2 refreshToken"),
+    expiryDate: optionalNumber("OAuth2 expiryDate (Unix time in milliseconds)"),
+    accessUrl: z.preprocess((value) => (typeof value === "string" && value.trim() ? value.trim() : DEFAULT_OAUTH2_ACCESS_URL), httpUrl("OAuth2", "accessUrl")),
+    tlsOption: z.preprocess(
+      (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : undefined),
+      z.enum(["tls", "starttls", "none"], { error: "The OAuth2 connection's tlsOption must be tls, starttls or none." }).optional(),
+    ),
+  })
+  .superRefine((connection, ctx) => {
+    if (!connection.accessToken && !connection.refreshToken) {
+      ctx.addIssue({ code: "custom", message: "The OAuth2 connection has neither accessToken nor refreshToken: enter at least one." });
+    }
+    if (connection.refreshToken && (!connection.clientId || !connection.clientSecret)) {
+      ctx.addIssue({ code: "custom", message: "The OAuth2 connection has a refreshToken but no clientId or clientSecret: both are needed to renew the access token." });
+    }
+  });
+
+export const clientCredentialsConnectionConfig = z.object({
+  tokenEndpointUrl: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim() : value),
+    z.string({ error: "The OAuth2 Client Credentials connection has no tokenEndpointUrl: enter e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." })
+      .min(1, { error: "The OAuth2 Client Credentials connection has no tokenEndpointUrl: enter e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." })
+      .pipe(httpUrl("OAuth2 Client Credentials", "tokenEndpointUrl")),
+  ),
+  clientId: required("OAuth2 Client Credentials", "clientId", "enter the application (client) ID."),
+  clientSecret: requiredSecret("OAuth2 Client Credentials", "clientSecret", "enter the client secret value (not its ID)."),
+  scope: optionalText("OAuth2 Client Credentials scope"),
+  user: required("OAuth2 Client Credentials", "user", "enter the email address of the sender mailbox."),
+});
+
+export type BasicAuthConnectionConfig = z.infer<typeof basicAuthConnectionConfig>;
+export type OAuth2ConnectionConfig = z.infer<typeof oauth2ConnectionConfig>;
+export type ClientCredentialsConnectionConfig = z.infer<typeof clientCredentialsConnectionConfig>;
+
+export const clientAuthStyle = choice("Client Authentication at Token Endpoint (clientAuthStyle)", ["body", "header"] as const, "body");

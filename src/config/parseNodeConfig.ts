@@ -1,0 +1,20 @@
+import type { z } from "zod";
+import { SmtpEmailError } from "../errors/SmtpEmailError";
+
+/**
+ * Validates raw node config at the edge. The first problem becomes a configuration error that names
+ * the field (by its config key) and says how to fix it; later code only ever sees typed values.
+ */
+export function parseNodeConfig<T extends z.ZodType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
+  const result = schema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join(".") || undefined;
+  const message = issue?.message ?? "The node configuration is invalid.";
+  return fail(message, field, nodeLabel);
+}
+
+function fail(message: string, field: string | undefined, nodeLabel: string): never {
+  const where = field ? `the field "${field}"` : "its settings";
+  throw new SmtpEmailError("configuration", message, `Open the ${nodeLabel} node and correct ${where}.`, { field });
+}

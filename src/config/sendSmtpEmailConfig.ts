@@ -1,0 +1,150 @@
+import { z } from "zod";
+import wellKnown from "nodemailer/lib/well-known";
+import {
+  DEFAULT_MAX_ATTACHMENT_MB,
+  describeExtraAttachmentIssue,
+  extraAttachmentList,
+  type AttachmentLimits,
+  type AttachmentSpec,
+} from "./attachmentSpecs";
+import { parseNodeConfig } from "./parseNodeConfig";
+import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText } from "./rawValues";
+import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
+import { toTransportConfig, transportConfigShape, type TransportConfig } from "./transportConfig";
+
+/** An address field as the user gave it: comma-separated text or an array from a CognigyScript expression. */
+export type AddressInput = string | unknown[];
+
+export interface MessageConfig {
+  to: AddressInput;
+  cc?: AddressInput;
+  bcc?: AddressInput;
+  from?: AddressInput;
+  replyTo?: AddressInput;
+  subject: string;
+  html: string;
+  /** The custom plain-text version; generated from `html` when absent. */
+  text?: string;
+  priority: "high" | "normal" | "low";
+}
+
+export interface SendSmtpEmailConfig {
+  transport: TransportConfig;
+  message: MessageConfig;
+  attachments: AttachmentSpec[];
+  attachmentLimits: AttachmentLimits;
+  storage: StorageConfig;
+  stopOnError: boolean;
+  async: boolean;
+}
+
+const rawSendSmtpEmailConfig = z.object({
+  ...transportConfigShape,
+  to: addressList("Recipient TO Email Addresses (to)"),
+  subject: optionalText("Email Subject (subject)"),
+  content: optionalRawText("Email Content (content)"),
+  attachmentType: choice("Attachment (attachmentType)", ["none", "url", "text", "base64", "custom", "mime"] as const, "none"),
+  attachmentUrl: optionalText("Attachment URL (attachmentUrl)"),
+  attachmentFileName: optionalText("Attachment File Name (attachmentFileName)"),
+  attachmentText: optionalRawText("Attachment Content (attachmentText)"),
+  attachmentBase64: optionalRawText("Base64 Content (attachmentBase64)"),
+  attachmentContentType: optionalText("Attachment MIME Type (attachmentContentType)"),
+  attachmentMime: z.unknown().optional(),
+  from: addressList("Custom From Email Address (from)"),
+  cc: addressList("CC Email Addresses (cc)"),
+  bcc: addressList("BCC Email Addresses (bcc)"),
+  replyTo: addressList("Reply To Address (replyTo)"),
+  text: optionalRawText("Custom Plain-Text Content (text)"),
+  priority: choice("Email Priority (priority)", ["high", "normal", "low"] as const, "normal"),
+  async: flag(false),
+  extraAttachments: jsonValue("Additional Attachments (extraAttachments)"),
+  maxAttachmentSizeMb: optionalNumber("Maximum Attachment Size (maxAttachmentSizeMb)"),
+  allowPrivateNetworkUrls: flag(false),
+  ...storageConfigShape,
+  stopOnError: flag(false),
+});
+
+type RawSendConfig = z.output<typeof rawSendSmtpEmailConfig>;
+
+const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): SendSmtpEmailConfig => {
+  if (raw.to === undefined || (Array.isArray(raw.to) && raw.to.length === 0)) {
+    ctx.addIssue({ code: "custom", path: ["to"], message: "Recipient TO Email Addresses is empty: enter at least one address, e.g. jane@example.com." });
+  }
+  if (raw.subject === undefined) {
+    ctx.addIssue({ code: "custom", path: ["subject"], message: "Email Subject is empty: enter a subject line." });
+  }
+  const maxMb = raw.maxAttachmentSizeMb ?? DEFAULT_MAX_ATTACHMENT_MB;
+  if (maxMb <= 0) {
+    ctx.addIssue({ code: "custom", path: ["maxAttachmentSizeMb"], message: "Maximum Attachment Size must be more than 0 MB, e.g. 10." });
+  }
+  return {
+    transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
+    message: {
+      to: raw.to ?? "",
+      cc: raw.cc,
+      bcc: raw.bcc,
+      from: raw.from,
+      replyTo: raw.replyTo,
+      subject: raw.subject ?? "",
+      html: raw.content ?? "",
+      text: raw.text,
+      priority: raw.priority,
+    },
+    attachments: [...singleAttachment(raw, ctx), ...extraAttachments(raw.extraAttachments, ctx)],
+    attachmentLimits: { maxBytes: Math.round(maxMb * 1024 * 1024), allowPrivateNetworkUrls: raw.allowPrivateNetworkUrls },
+    storage: toStorageConfig(raw, ctx, "smtpResult"),
+    stopOnError: raw.stopOnError,
+    async: raw.async,
+  };
+});
+
+function singleAttachment(raw: RawSendConfig, ctx: z.RefinementCtx): AttachmentSpec[] {
+  const origin = "Attachment";
+  const fileName = raw.attachmentFileName;
+  const need = (value: string | undefined, field: string, message: string): value is string => {
+    if (value !== undefined) return true;
+    ctx.addIssue({ code: "custom", path: [field], message });
+    return false;
+  };
+  switch (raw.attachmentType) {
+    case "none":
+      return [];
+    case "url":
+      return need(raw.attachmentUrl, "attachmentUrl", "Attachment URL is empty: enter an http(s) URL or a data URL, or choose No Attachment.")
+        ? [{ type: "url", origin, url: raw.attachmentUrl, fileName }]
+        : [];
+    case "text":
+      return [{ type: "text", origin, text: raw.attachmentText ?? "", fileName }];
+    case "base64":
+      return need(raw.attachmentBase64, "attachmentBase64", "Base64 Content is empty: paste the Base64-encoded file, or choose No Attachment.")
+        ? [{ type: "base64", origin, base64: raw.attachmentBase64, fileName, contentType: raw.attachmentContentType }]
+        : [];
+    case "custom":
+      return need(raw.attachmentContentType, "attachmentContentType", "Attachment MIME Type is empty: a custom content attachment needs one, e.g. text/csv.")
+        ? [{ type: "custom", origin, content: raw.attachmentText ?? "", contentType: raw.attachmentContentType, fileName }]
+        : [];
+    case "mime": {
+      const mime = raw.attachmentMime;
+      if (mime === undefined || mime === null || (typeof mime === "string" && mime.trim() === "")) {
+        ctx.addIssue({ code: "custom", path: ["attachmentMime"], message: "Pregenerated MIME Part is empty: point it at what a Build MIME node stored, e.g. {{input.mimePart}}." });
+        return [];
+      }
+      return [{ type: "mime", origin, mime }];
+    }
+  }
+}
+
+function extraAttachments(value: unknown, ctx: z.RefinementCtx): AttachmentSpec[] {
+  if (value === undefined) return [];
+  const result = extraAttachmentList.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    ctx.addIssue({ code: "custom", path: ["extraAttachments"], message: issue ? describeExtraAttachmentIssue(issue) : "extraAttachments is invalid." });
+    return [];
+  }
+  return result.data.map((entry, index) => ({ ...entry, origin: `extraAttachments[${index}]` }));
+}
+
+export function parseSendSmtpEmailConfig(raw: unknown): SendSmtpEmailConfig {
+  return parseNodeConfig(sendSmtpEmailConfigSchema, raw, "Send SMTP Email");
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { choice, optionalText } from "./rawValues";
+
+export type StorageConfig = { location: "none" } | { location: "input" | "context"; key: string };
+
+/** The storeLocation / inputKey / contextKey triple, as one typed value. */
+export const storageConfigShape = {
+  storeLocation: choice("Where to store the result (storeLocation)", ["none", "input", "context"] as const, "none"),
+  inputKey: optionalText("Input Key to store Result (inputKey)"),
+  contextKey: optionalText("Context Key to store Result (contextKey)"),
+};
+
+type RawStorage = { storeLocation: "none" | "input" | "context"; inputKey?: string; contextKey?: string };
+
+export function toStorageConfig(raw: RawStorage, ctx: z.RefinementCtx, defaultKey: string): StorageConfig {
+  if (raw.storeLocation === "none") return { location: "none" };
+  const key = raw.storeLocation === "input" ? raw.inputKey : raw.contextKey;
+  if (key !== undefined && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(key)) {
+    const field = raw.storeLocation === "input" ? "inputKey" : "contextKey";
+    ctx.addIssue({
+      code: "custom",
+      path: [field],
+      message: `${field} "${key}" is not a valid key: use letters, digits and underscores, with dots for nesting, e.g. smtpResult or email.result.`,
+    });
+  }
+  return { location: raw.storeLocation, key: key ?? defaultKey };
+}

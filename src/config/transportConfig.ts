@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
+import {
+  basicAuthConnectionConfig,
+  clientAuthStyle,
+  clientCredentialsConnectionConfig,
+  oauth2ConnectionConfig,
+  type BasicAuthConnectionConfig,
+  type ClientCredentialsConnectionConfig,
+  type OAuth2ConnectionConfig,
+} from "./connectionConfigs";
+import { choice, flag, optionalNumber, optionalRawText, optionalText } from "./rawValues";
+
+export type Security = "auto" | "tls" | "starttls" | "none";
+
+export interface ServerConfig {
+  /** "custom" or one of nodemailer's well-known service names. */
+  emailService: string;
+  host?: string;
+  port?: number;
+  security: Security;
+}
+
+export type AuthConfig =
+  | { method: "none" }
+  | { method: "basic"; connection: BasicAuthConnectionConfig }
+  | { method: "oauth2"; connection: OAuth2ConnectionConfig }
+  | { method: "oauth2ClientCredentials"; connection: ClientCredentialsConnectionConfig; clientAuthStyle: "body" | "header" };
+
+export interface ConnectionOptions {
+  caCertificate?: string;
+  allowInvalidCertificates: boolean;
+  clientName?: string;
+  /** The whole operation's budget, token and attachment fetching included. */
+  timeoutMs: number;
+}
+
+/** Everything needed to reach and log in to the server: shared by sending and the connection test. */
+export interface TransportConfig {
+  server: ServerConfig;
+  auth: AuthConfig;
+  options: ConnectionOptions;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 15;
+
+const missingConnection = (label: string) => `No ${label} connection is selected: pick or create one under Authentication.`;
+
+/** Raw keys of the server, authentication and connection-option fields. */
+export const transportConfigShape = {
+  emailService: optionalText("Email Service (emailService)"),
+  host: optionalText("SMTP Host (host)"),
+  port: optionalNumber("SMTP Port (port)"),
+  security: choice("Connection Security (security)", ["auto", "tls", "starttls", "none"] as const, "auto"),
+  authMethod: choice("Authentication Method (authMethod)", ["basic", "oauth2ClientCredentials", "oauth2", "none"] as const, "basic"),
+  basicConnection: z.unknown().optional(),
+  oauth2Connection: z.unknown().optional(),
+  clientCredentialsConnection: z.unknown().optional(),
+  clientAuthStyle,
+  caCertificate: optionalRawText("Custom CA Certificate (caCertificate)"),
+  allowInvalidCertificates: flag(false),
+  clientName: optionalText("Client Host Name (clientName)"),
+  timeoutSeconds: optionalNumber("Total Timeout (timeoutSeconds)"),
+};
+
+type RawTransport = z.output<z.ZodObject<typeof transportConfigShape>>;
+
+export function toTransportConfig(raw: RawTransport, ctx: z.RefinementCtx, isKnownService: (name: string) => boolean): TransportConfig {
+  const emailService = raw.emailService ?? CUSTOM_SERVICE;
+  if (emailService !== CUSTOM_SERVICE && !isKnownService(emailService)) {
+    ctx.addIssue({ code: "custom", path: ["emailService"], message: `Email Service "${emailService}" is not a known service: pick one from the list or Other SMTP Service.` });
+  }
+  if (emailService === CUSTOM_SERVICE && !raw.host) {
+    ctx.addIssue({ code: "custom", path: ["host"], message: "SMTP Host is empty: enter the server's host name, e.g. smtp.example.com, or pick a known Email Service." });
+  }
+  if (raw.port !== undefined && (!Number.isInteger(raw.port) || raw.port < 1 || raw.port > 65535)) {
+    ctx.addIssue({ code: "custom", path: ["port"], message: `SMTP Port ${raw.port} is not a port: use a whole number from 1 to 65535, usually 465 or 587.` });
+  }
+  const timeoutSeconds = raw.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (timeoutSeconds <= 0 || timeoutSeconds > 120) {
+    ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: `Total Timeout ${timeoutSeconds} s is out of range: use 1 to 120 seconds, below 20 for synchronous sends.` });
+  }
+  return {
+    server: { emailService, host: raw.host, port: raw.port, security: raw.security },
+    auth: toAuthConfig(raw, ctx),
+    options: {
+      caCertificate: raw.caCertificate,
+      allowInvalidCertificates: raw.allowInvalidCertificates,
+      clientName: raw.clientName,
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+    },
+  };
+}
+
+function toAuthConfig(raw: RawTransport, ctx: z.RefinementCtx): AuthConfig {
+  const parseConnection = <S extends z.ZodType>(schema: S, key: string, label: string, value: unknown): z.output<S> | undefined => {
+    if (value === undefined || value === null || value === "") {
+      ctx.addIssue({ code: "custom", path: [key], message: missingConnection(label) });
+      return undefined;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: [key, ...issue.path.map(String)], message: issue.message });
+    return undefined;
+  };
+  switch (raw.authMethod) {
+    case "none":
+      return { method: "none" };
+    case "basic": {
+      const connection = parseConnection(basicAuthConnectionConfig, "basicConnection", "Basic Auth", raw.basicConnection);
+      return connection ? { method: "basic", connection } : { method: "none" };
+    }
+    case "oauth2": {
+      const connection = parseConnection(oauth2ConnectionConfig, "oauth2Connection", "OAuth2", raw.oauth2Connection);
+      return connection ? { method: "oauth2", connection } : { method: "none" };
+    }
+    case "oauth2ClientCredentials": {
+      const connection = parseConnection(clientCredentialsConnectionConfig, "clientCredentialsConnection", "OAuth2 Client Credentials", raw.clientCredentialsConnection);
+      return connection ? { method: "oauth2ClientCredentials", connection, clientAuthStyle: raw.clientAuthStyle } : { method: "none" };
+    }
+  }
+}

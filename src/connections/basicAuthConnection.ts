@@ -1,0 +1,8 @@
+import type { IConnectionSchema } from "@cognigy/extension-tools";
+
+/** Username and password for AUTH PLAIN / LOGIN. Field names are persisted in users' projects. */
+export const basicAuthConnection: IConnectionSchema = {
+  type: "smtp-basic-auth",
+  label: "SMTP Basic Auth (username and password)",
+  fields: [{ fieldName: "username" }, { fieldName: "password" }],
+};

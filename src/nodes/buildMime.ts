@@ -1,0 +1,38 @@
+import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
+import { runBuildMime } from "../execution/runBuildMime";
+import { mimePartFields } from "./fields/mimePartFields";
+import { storageFields, storageSection } from "./fields/storageFields";
+import { t } from "./localize";
+
+const optionalKeys = ["disposition", "contentId", "headers"];
+
+export const buildMimeNode = createNodeDescriptor({
+  type: "buildMime",
+  defaultLabel: t("Build MIME", "MIME erstellen"),
+  summary: t(
+    "Builds a MIME part that a later Send SMTP Email node attaches",
+    "Erstellt einen MIME-Teil, den ein späterer SMTP-E-Mail-Knoten anhängt",
+  ),
+  preview: { key: "fileName", type: "text" },
+  tags: ["service", "email"],
+  fields: [
+    ...mimePartFields,
+    ...storageFields({ locations: ["input", "context"], defaultLocation: "input", defaultKey: "mimePart" }),
+  ],
+  sections: [
+    {
+      key: "partOptions",
+      label: t("Disposition and Headers", "Disposition und Kopfzeilen"),
+      defaultCollapsed: true,
+      fields: optionalKeys,
+    },
+    storageSection(),
+  ],
+  form: [
+    ...mimePartFields.filter((field) => !optionalKeys.includes(field.key)).map((field) => ({ type: "field" as const, key: field.key })),
+    { type: "section", key: "partOptions" },
+    { type: "section", key: "storage" },
+  ],
+  appearance: { color: "#2D6CDF" },
+  function: async ({ cognigy, config }: INodeFunctionBaseParams) => runBuildMime(cognigy.api, config),
+});

@@ -1,0 +1,102 @@
+import type { INodeField } from "@cognigy/extension-tools/build/interfaces/descriptor";
+import { t } from "../localize";
+import { CUSTOM_SERVICE, emailServiceOptions } from "./emailServiceOptions";
+
+const whenCustom = { key: "emailService", value: CUSTOM_SERVICE };
+
+/** Which server to talk to: a well-known service or host, port and security by hand. */
+export const serverFields: INodeField[] = [
+  {
+    key: "emailService",
+    type: "select",
+    label: t("Email Service", "E-Mail-Dienst"),
+    description: t(
+      "The provider of the mailbox you send from. Choose Other SMTP Service to enter host, port and security yourself.",
+      "Der Anbieter des Postfachs, von dem gesendet wird. Wählen Sie Anderer SMTP-Dienst, um Host, Port und Sicherheit selbst einzugeben.",
+    ),
+    defaultValue: CUSTOM_SERVICE,
+    params: { required: true, options: emailServiceOptions() },
+  },
+  {
+    key: "host",
+    type: "cognigyText",
+    label: t("SMTP Host", "SMTP-Host"),
+    description: t("The SMTP server's host name or IP address, e.g. smtp.example.com.", "Hostname oder IP-Adresse des SMTP-Servers, z. B. smtp.example.com."),
+    condition: whenCustom,
+    params: { required: true },
+  },
+  {
+    key: "port",
+    type: "number",
+    label: t("SMTP Port", "SMTP-Port"),
+    description: t(
+      "Usually 465 for implicit TLS, 587 for STARTTLS, 25 for internal relays.",
+      "Meist 465 für implizites TLS, 587 für STARTTLS, 25 für interne Relays.",
+    ),
+    defaultValue: 587,
+    condition: whenCustom,
+  },
+  {
+    key: "security",
+    type: "select",
+    label: t("Connection Security", "Verbindungssicherheit"),
+    description: t(
+      "TLS encrypts from the first byte (port 465). STARTTLS upgrades a plain connection and fails if the server cannot (port 587). None sends in clear text, for internal relays only. Automatic picks TLS on port 465 and STARTTLS, when offered, elsewhere.",
+      "TLS verschlüsselt ab dem ersten Byte (Port 465). STARTTLS wechselt auf eine verschlüsselte Verbindung und bricht ab, wenn der Server das nicht kann (Port 587). Keine sendet im Klartext, nur für interne Relays. Automatisch wählt TLS bei Port 465 und sonst STARTTLS, wenn angeboten.",
+    ),
+    defaultValue: "auto",
+    condition: whenCustom,
+    params: {
+      options: [
+        { label: t("Automatic (from the port)", "Automatisch (nach Port)"), value: "auto" },
+        { label: t("TLS (implicit, port 465)", "TLS (implizit, Port 465)"), value: "tls" },
+        { label: t("STARTTLS (required, port 587)", "STARTTLS (erforderlich, Port 587)"), value: "starttls" },
+        { label: t("None (no encryption)", "Keine (unverschlüsselt)"), value: "none" },
+      ],
+    },
+  },
+];
+
+/** Rarely needed knobs for the connection: trust, EHLO name, time limit. */
+export const connectionOptionFields: INodeField[] = [
+  {
+    key: "caCertificate",
+    type: "cognigyText",
+    label: t("Custom CA Certificate (PEM)", "Eigenes CA-Zertifikat (PEM)"),
+    description: t(
+      "Trust a server whose certificate is signed by your own certificate authority. Paste the CA certificate in PEM format (-----BEGIN CERTIFICATE-----).",
+      "Vertraut einem Server, dessen Zertifikat von Ihrer eigenen Zertifizierungsstelle signiert ist. Fügen Sie das CA-Zertifikat im PEM-Format ein.",
+    ),
+    params: { multiline: true },
+  },
+  {
+    key: "allowInvalidCertificates",
+    type: "toggle",
+    label: t("Allow Invalid Certificates (insecure)", "Ungültige Zertifikate erlauben (unsicher)"),
+    description: t(
+      "Accept any server certificate, even self-signed or expired ones. Anyone on the network path could read your mail and password. Prefer a custom CA certificate.",
+      "Akzeptiert jedes Serverzertifikat, auch selbstsignierte oder abgelaufene. Jeder auf dem Netzwerkweg könnte E-Mail und Passwort mitlesen. Besser ein eigenes CA-Zertifikat verwenden.",
+    ),
+    defaultValue: false,
+  },
+  {
+    key: "clientName",
+    type: "cognigyText",
+    label: t("Client Host Name (EHLO)", "Client-Hostname (EHLO)"),
+    description: t(
+      "The name this node announces to the server. Set it when the server rejects the default because containers often have no fully qualified host name.",
+      "Der Name, mit dem sich der Knoten beim Server meldet. Setzen Sie ihn, wenn der Server den Standardnamen ablehnt, da Container oft keinen vollständigen Hostnamen haben.",
+    ),
+  },
+  {
+    key: "timeoutSeconds",
+    type: "number",
+    label: t("Total Timeout (seconds)", "Gesamt-Timeout (Sekunden)"),
+    description: t(
+      "The whole send, including fetching tokens and attachments, is aborted after this many seconds. Keep it below 20, Cognigy's limit for an extension node.",
+      "Der gesamte Versand inklusive Token- und Anhangsabruf wird nach so vielen Sekunden abgebrochen. Unter 20 halten, dem Limit von Cognigy für Extension-Knoten.",
+    ),
+    defaultValue: 15,
+    params: { min: 1, max: 19 },
+  },
+];

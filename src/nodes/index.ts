@@ -1,0 +1,6 @@
+import { buildMimeNode } from "./buildMime";
+import { sendSmtpEmailNode } from "./sendSmtpEmail";
+
+export { buildMimeNode, sendSmtpEmailNode };
+
+export const nodes = [sendSmtpEmailNode, buildMimeNode];
