@@ -1,7 +1,92 @@
+import { lenientStorage } from "../config/lenientStorage";
+import { rawSecretsOf, secretsOf } from "../config/secretsOf";
+import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
+import { buildMailOptions } from "../message/buildMailOptions";
+import { redactValue } from "../result/redactSecrets";
+import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
+import { storeResult } from "../result/storeResult";
+import { authenticatedUser, sendMail } from "../transport";
 import type { CognigyApi } from "./cognigyApi";
+import { createDeadline } from "./deadline";
+import { nodeLog, type LogLevel } from "./nodeLog";
+import { retryTransient } from "./retryTransient";
 
-/** Sends one mail as configured on a Send SMTP Email node. */
-export async function runSendSmtpEmail(api: CognigyApi, _rawConfig: unknown): Promise<void> {
-  api.log?.("error", "Send SMTP Email: sending is not implemented yet in this version of the extension.");
-  throw new Error("Send SMTP Email is not implemented yet.");
+const NODE_LABEL = "Send SMTP Email";
+
+/**
+ * Sends one mail as configured on a Send SMTP Email node, stores the outcome, and halts the flow on
+ * failure when Stop on Error is on. Never throws: every failure becomes a stored, logged result.
+ */
+export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Promise<SendResult> {
+  let config: SendSmtpEmailConfig;
+  try {
+    config = parseSendSmtpEmailConfig(rawConfig);
+  } catch (error) {
+    const secrets = rawSecretsOf(rawConfig);
+    const result = redactValue(failureResult(asSmtpEmailError(error)), secrets);
+    const log = nodeLog(api, NODE_LABEL, secrets);
+    storeResult(api, lenientStorage(rawConfig, "smtpResult"), result);
+    log("error", `${result.error.message} ${result.error.hint}`);
+    if (isStopOnError(rawConfig)) api.stopExecution?.();
+    return result;
+  }
+
+  const secrets = secretsOf(config.transport.auth);
+  const log = nodeLog(api, NODE_LABEL, secrets);
+
+  if (config.async) {
+    // The flow goes on at once; the outcome can only be logged, and a failure must not escape as an unhandled rejection.
+    void send(config, log).then(
+      (result) => log(result.success ? "info" : "error", describe(result)),
+      (error: unknown) => log("error", `unexpected failure: ${asSmtpEmailError(error).message}`),
+    );
+    log("info", "sending asynchronously; the flow continues.");
+    return { success: true, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
+  }
+
+  const result = redactValue(await send(config, log), secrets);
+  storeResult(api, config.storage, result);
+  log(result.success ? "info" : "error", describe(result));
+  if (!result.success && config.stopOnError) api.stopExecution?.();
+  return result;
+}
+
+async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void): Promise<SendResult> {
+  const started = Date.now();
+  const deadline = createDeadline(config.transport.options.timeoutMs);
+  try {
+    const mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, {
+      defaultFrom: authenticatedUser(config.transport.auth),
+      deadline,
+    });
+    const sent = await retryTransient(
+      () => sendMail(config.transport, mail, deadline),
+      deadline,
+      asSmtpEmailError,
+      (error, retry) => log("warn", `transient failure (${error.message}); retry ${retry} of 2.`),
+    );
+    return {
+      success: true,
+      messageId: sent.messageId,
+      accepted: sent.accepted,
+      rejected: sent.rejected,
+      response: sent.response,
+      envelope: sent.envelope,
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    return failureResult(asSmtpEmailError(error));
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function describe(result: SendResult): string {
+  if (result.success) return `sent ${result.messageId} to ${result.accepted.length} recipient(s) in ${result.durationMs} ms.`;
+  return `failed (${result.error.code}): ${result.error.message} Fix: ${result.error.hint}`;
+}
+
+function isStopOnError(raw: unknown): boolean {
+  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>).stopOnError : undefined;
+  return value === true || value === "true";
 }

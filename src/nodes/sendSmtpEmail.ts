@@ -56,5 +56,7 @@ export const sendSmtpEmailNode = createNodeDescriptor({
     { type: "section", key: "storage" },
   ],
   appearance: { color: "#2D6CDF" },
-  function: async ({ cognigy, config }: INodeFunctionBaseParams) => runSendSmtpEmail(cognigy.api, config),
+  function: async ({ cognigy, config }: INodeFunctionBaseParams) => {
+    await runSendSmtpEmail(cognigy.api, config);
+  },
 });

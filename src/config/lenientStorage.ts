@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
+
+/**
+ * Where to store a failure even when the rest of the config is broken, so a bot builder still learns
+ * what was wrong. Falls back to storing nothing when the storage fields themselves are invalid.
+ */
+export function lenientStorage(raw: unknown, defaultKey: string): StorageConfig {
+  const schema = z.object(storageConfigShape).transform((value, ctx) => toStorageConfig(value, ctx, defaultKey));
+  const result = schema.safeParse(raw ?? {});
+  return result.success ? result.data : { location: "none" };
+}
