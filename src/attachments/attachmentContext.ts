@@ -1,0 +1,34 @@
+import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
+import { SmtpEmailError } from "../errors/SmtpEmailError";
+import type { Deadline } from "../execution/deadline";
+
+/** What every attachment kind may need besides its spec. */
+export interface AttachmentContext {
+  limits: AttachmentLimits;
+  deadline: Deadline;
+}
+
+/** The node field an attachment came from: its own field for the single attachment, else the JSON list. */
+const SINGLE_ATTACHMENT_FIELD: Record<AttachmentSpec["type"], string> = {
+  url: "attachmentUrl",
+  text: "attachmentText",
+  base64: "attachmentBase64",
+  custom: "attachmentContentType",
+  mime: "attachmentMime",
+};
+
+export function attachmentField(spec: Pick<AttachmentSpec, "type" | "origin">, field?: string): string {
+  if (spec.origin.startsWith("extraAttachments")) return "extraAttachments";
+  return field ?? SINGLE_ATTACHMENT_FIELD[spec.type];
+}
+
+/** An "attachment" error whose message starts with where the attachment came from. */
+export function attachmentError(spec: Pick<AttachmentSpec, "type" | "origin">, message: string, hint: string, field?: string): SmtpEmailError {
+  return new SmtpEmailError("attachment", `${spec.origin}: ${message}`, hint, { field: attachmentField(spec, field) });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}

@@ -1,0 +1,162 @@
+import axios from "axios";
+import type { Readable } from "node:stream";
+import type { Deadline } from "../execution/deadline";
+import { BlockedAddressError, blockedHostnameReason, createFetchAgents, type createGuardedLookup } from "./networkGuard";
+
+export const MAX_REDIRECTS = 5;
+
+export type DownloadFailure =
+  | { kind: "blocked"; detail: string }
+  | { kind: "tooLarge"; maxBytes: number }
+  | { kind: "status"; status: number; statusText: string }
+  | { kind: "redirects" }
+  | { kind: "timeout" }
+  | { kind: "network"; detail: string };
+
+/** Why a download failed, in terms the URL attachment turns into a user-facing message. */
+export class DownloadError extends Error {
+  constructor(readonly failure: DownloadFailure) {
+    super(`download failed: ${failure.kind}`);
+    this.name = "DownloadError";
+  }
+}
+
+export interface DownloadOptions {
+  maxBytes: number;
+  allowPrivateNetworks: boolean;
+  deadline: Deadline;
+  /** Aborts this download early, e.g. because a sibling attachment already failed. */
+  signal?: AbortSignal;
+  /** Replaces the system DNS resolver; for tests only. */
+  resolver?: Parameters<typeof createGuardedLookup>[0];
+}
+
+export interface Downloaded {
+  bytes: Buffer;
+  /** The response's Content-Type header, if any. */
+  contentType?: string;
+}
+
+/**
+ * Fetches an http(s) URL into memory with a hard size cap enforced while streaming (a lying or absent
+ * Content-Length cannot get past it, nor can a gzip bomb: the count is on decompressed bytes), within
+ * the node's time budget, without env proxies (which would bypass the address check), following at
+ * most five redirects.
+ */
+export async function download(url: URL, options: DownloadOptions): Promise<Downloaded> {
+  const { maxBytes, allowPrivateNetworks, deadline } = options;
+  const refuseHost = (hostname: string): void => {
+    if (allowPrivateNetworks) return;
+    const reason = blockedHostnameReason(hostname);
+    if (reason) throw new BlockedAddressError(hostname, undefined, reason);
+  };
+
+  const remaining = deadline.remainingMs();
+  if (remaining <= 0 || deadline.signal.aborted) throw new DownloadError({ kind: "timeout" });
+
+  const timer = new AbortController();
+  const stop = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), remaining);
+  const signal = AbortSignal.any([deadline.signal, timer.signal, stop.signal, ...(options.signal ? [options.signal] : [])]);
+  const timedOut = () => deadline.signal.aborted || timer.signal.aborted;
+  const agents = createFetchAgents(allowPrivateNetworks, options.resolver);
+  try {
+    // IP literals never reach the agents' lookup, so they are judged here and on every redirect.
+    refuseHost(url.hostname);
+    const response = await axios.request<Readable>({
+      url: url.href,
+      method: "GET",
+      adapter: "http",
+      responseType: "stream",
+      timeout: remaining,
+      signal,
+      maxRedirects: MAX_REDIRECTS,
+      proxy: false,
+      httpAgent: agents.httpAgent,
+      httpsAgent: agents.httpsAgent,
+      decompress: true,
+      validateStatus: () => true,
+      headers: { Accept: "*/*" },
+      beforeRedirect: (redirectOptions) => {
+        const hostname: unknown = redirectOptions.hostname;
+        if (typeof hostname === "string") refuseHost(hostname);
+      },
+    });
+    const body = response.data;
+    if (response.status < 200 || response.status > 299) {
+      body.destroy();
+      throw new DownloadError({ kind: "status", status: response.status, statusText: response.statusText });
+    }
+    const declared = Number(response.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      body.destroy();
+      throw new DownloadError({ kind: "tooLarge", maxBytes });
+    }
+    const bytes = await readCapped(body, maxBytes, () => stop.abort());
+    const contentType: unknown = response.headers["content-type"];
+    return { bytes, contentType: typeof contentType === "string" ? contentType : undefined };
+  } catch (error) {
+    throw classify(error, timedOut());
+  } finally {
+    clearTimeout(timeout);
+    agents.destroy();
+  }
+}
+
+async function readCapped(body: Readable, maxBytes: number, abort: () => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    total += buffer.length;
+    if (total > maxBytes) {
+      // Stop reading now: neither memory nor the time budget is spent on the rest.
+      abort();
+      body.destroy();
+      throw new DownloadError({ kind: "tooLarge", maxBytes });
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function classify(error: unknown, timedOut: boolean): DownloadError {
+  if (error instanceof DownloadError) return error;
+  const chain = causes(error);
+  const blocked = chain.find((entry): entry is BlockedAddressError => entry instanceof BlockedAddressError);
+  if (blocked) return new DownloadError({ kind: "blocked", detail: blocked.message });
+  if (timedOut) return new DownloadError({ kind: "timeout" });
+  const codes = chain.map((entry) => (entry as { code?: unknown }).code).filter((code): code is string => typeof code === "string");
+  if (codes.includes("ERR_FR_TOO_MANY_REDIRECTS")) return new DownloadError({ kind: "redirects" });
+  if (codes.includes("ECONNABORTED") || codes.includes("ETIMEDOUT")) return new DownloadError({ kind: "timeout" });
+  return new DownloadError({ kind: "network", detail: describeNetworkError(codes) });
+}
+
+function describeNetworkError(codes: string[]): string {
+  const has = (...wanted: string[]) => wanted.some((code) => codes.includes(code));
+  if (has("ENOTFOUND", "EAI_AGAIN")) return "the host name could not be resolved";
+  if (has("ECONNREFUSED")) return "the server refused the connection";
+  if (has("ECONNRESET", "EPIPE")) return "the server closed the connection";
+  if (has("EHOSTUNREACH", "ENETUNREACH")) return "the host is not reachable";
+  if (codes.some((code) => /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))) return "the server's TLS certificate is not trusted";
+  if (has("ERR_FR_REDIRECTION_FAILURE", "ERR_INVALID_URL", "ERR_FR_INVALID_URL")) return "it redirected to an address that is not an http(s) URL";
+  const code = codes.find((entry) => !entry.startsWith("ERR_BAD"));
+  return code ? `the request failed (${code})` : "the request failed";
+}
+
+/** The error and everything it wraps (`cause`, AggregateError's `errors`). */
+function causes(error: unknown): unknown[] {
+  const seen: unknown[] = [];
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.length < 20) {
+    const current = queue.shift();
+    if (current === undefined || current === null || seen.includes(current)) continue;
+    seen.push(current);
+    if (typeof current === "object") {
+      const { cause, errors } = current as { cause?: unknown; errors?: unknown };
+      queue.push(cause);
+      if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,65 @@
+import type Mail from "nodemailer/lib/mailer";
+import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
+import type { Deadline } from "../execution/deadline";
+import type { AttachmentContext } from "./attachmentContext";
+import { base64Attachment } from "./base64Attachment";
+import { customAttachment } from "./customAttachment";
+import { mimeAttachment } from "./mimeAttachment";
+import { textAttachment } from "./textAttachment";
+import { urlAttachment, type UrlAttachmentOptions } from "./urlAttachment";
+
+export type { AttachmentContext } from "./attachmentContext";
+export type { MimePartValue, MimePartInput } from "./mimePart";
+export { buildMimePart } from "./mimePart";
+export { decodeBase64Strict } from "./base64";
+export { blockedAddressReason, blockedHostnameReason, createGuardedLookup } from "./networkGuard";
+
+/** Turns one attachment spec into what nodemailer attaches; each kind lives in its own file. */
+export async function prepareAttachment(spec: AttachmentSpec, context: AttachmentContext, options: UrlAttachmentOptions = {}): Promise<Mail.Attachment> {
+  switch (spec.type) {
+    case "url":
+      return urlAttachment(spec, context, options);
+    case "text":
+      return textAttachment(spec);
+    case "base64":
+      return base64Attachment(spec);
+    case "custom":
+      return customAttachment(spec);
+    case "mime":
+      return mimeAttachment(spec);
+    default:
+      return unknownKind(spec);
+  }
+}
+
+function unknownKind(spec: never): never {
+  throw new Error(`Unknown attachment kind: ${JSON.stringify(spec)}`);
+}
+
+/**
+ * Prepares all attachments at once (downloads run in parallel) and keeps their order. The first
+ * failure wins and aborts the downloads still running, so a doomed send does not use up the budget.
+ */
+export async function prepareAttachments(
+  specs: AttachmentSpec[],
+  limits: AttachmentLimits,
+  deadline: Deadline,
+  options: Omit<UrlAttachmentOptions, "signal"> = {},
+): Promise<Mail.Attachment[]> {
+  if (specs.length === 0) return [];
+  deadline.check("preparing the attachments");
+  const batch = new AbortController();
+  const context: AttachmentContext = { limits, deadline };
+  try {
+    return await Promise.all(
+      specs.map((spec) =>
+        prepareAttachment(spec, context, { ...options, signal: batch.signal }).catch((error: unknown) => {
+          batch.abort();
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    batch.abort();
+  }
+}

@@ -1,0 +1,62 @@
+import type Mail from "nodemailer/lib/mailer";
+import type { AttachmentSpec } from "../config/attachmentSpecs";
+import { attachmentError } from "./attachmentContext";
+import { essence } from "./contentType";
+import { parseMimeEntity } from "./mimeEntity";
+
+type MimeSpec = Extract<AttachmentSpec, { type: "mime" }>;
+
+const HINT =
+  "Point the field at what a Build MIME node stored, e.g. {{input.mimePart}}; its object, its JSON text or the raw MIME part (headers, blank line, encoded body) are accepted.";
+
+/**
+ * A part a Build MIME node produced, spliced into the mail unchanged through nodemailer's `raw`
+ * option. Accepts the stored object, its JSON text, or the raw entity itself.
+ */
+export function mimeAttachment(spec: MimeSpec): Mail.Attachment {
+  const raw = rawEntity(spec, spec.mime);
+  const parsed = parseMimeEntity(raw);
+  if (!parsed.ok) throw attachmentError(spec, `the MIME part cannot be used: ${parsed.problem}.`, HINT);
+  const { entity } = parsed;
+  return {
+    raw: entity.raw,
+    // Only steer nodemailer's placement: the raw entity carries its own headers.
+    contentType: essence(entity.contentType),
+    filename: false,
+    contentDisposition: entity.disposition === "inline" ? "inline" : "attachment",
+    // With a Content-ID the part joins the HTML in multipart/related, where cid: references resolve.
+    ...(entity.contentId ? { cid: entity.contentId } : {}),
+  };
+}
+
+function rawEntity(spec: MimeSpec, value: unknown): string {
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (text === "[object Object]") {
+      throw attachmentError(spec, 'received the text "[object Object]" instead of the MIME part.', "Reference the stored value directly, e.g. {{input.mimePart}}, or as JSON text with {{JSON.stringify(input.mimePart)}}.");
+    }
+    if (!text.startsWith("{")) return value;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw attachmentError(spec, "the value starts with \"{\" but is not valid JSON.", HINT);
+    }
+    return fromObject(spec, parsed);
+  }
+  return fromObject(spec, value);
+}
+
+function fromObject(spec: MimeSpec, value: unknown): string {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw attachmentError(spec, `expected a MIME part but got ${Array.isArray(value) ? "a list" : typeof value}.`, HINT);
+  }
+  const { type, raw } = value as { type?: unknown; raw?: unknown };
+  if (type !== undefined && type !== "mimePart") {
+    throw attachmentError(spec, `the object has "type": ${JSON.stringify(type)}, not "mimePart", so it is not what Build MIME stores.`, HINT);
+  }
+  if (typeof raw !== "string" || raw.trim() === "") {
+    throw attachmentError(spec, 'the object has no "raw" text with the MIME part.', HINT);
+  }
+  return raw;
+}

@@ -1,0 +1,59 @@
+import type Mail from "nodemailer/lib/mailer";
+import { prepareAttachments } from "../attachments";
+import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
+import type { MessageConfig } from "../config/sendSmtpEmailConfig";
+import type { Deadline } from "../execution/deadline";
+import { sanitizeSubject } from "./headerSafety";
+import { embedDataUrlImages } from "./inlineImages";
+import { htmlToPlainText } from "./plainText";
+import { resolveRecipients } from "./recipients";
+
+export interface MailOptionsContext {
+  /** The authenticated user, the sender when no Custom From address is set. */
+  defaultFrom?: string;
+  deadline: Deadline;
+}
+
+/**
+ * Turns the node's message settings and attachments into nodemailer mail options: validated
+ * addresses, a header-safe subject, HTML with its images embedded, a plain-text alternative, the
+ * priority headers, and every attachment resolved to bytes. Fails with an SmtpEmailError that names
+ * the field at fault before anything is sent.
+ */
+export async function buildMailOptions(
+  message: MessageConfig,
+  attachments: AttachmentSpec[],
+  limits: AttachmentLimits,
+  context: MailOptionsContext,
+): Promise<Mail.Options> {
+  const recipients = resolveRecipients(message, context.defaultFrom);
+  const body = messageBody(message);
+  const files = await prepareAttachments(attachments, limits, context.deadline);
+  return {
+    from: recipients.from,
+    to: recipients.to,
+    ...(recipients.cc.length > 0 ? { cc: recipients.cc } : {}),
+    // nodemailer puts Bcc into the envelope only, never into the headers.
+    ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
+    ...(recipients.replyTo ? { replyTo: recipients.replyTo } : {}),
+    subject: sanitizeSubject(message.subject),
+    ...body.content,
+    // "normal" needs no header: a mail without priority headers is normal priority.
+    ...(message.priority !== "normal" ? { priority: message.priority } : {}),
+    attachments: [...body.inlineImages, ...files],
+    // Every content is already resolved to bytes here; nothing in the mail may make nodemailer read
+    // a file or fetch a URL on its own (that would bypass the size limit and the address checks).
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+function messageBody(message: MessageConfig): { content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] } {
+  if (message.html.trim() === "") {
+    // Without HTML there is nothing to offer an alternative to: a plain-text mail.
+    return { content: { text: message.text ?? "" }, inlineImages: [] };
+  }
+  const { html, attachments } = embedDataUrlImages(message.html);
+  // Always a text part next to the HTML (multipart/alternative): spam filters and text-only clients expect it.
+  return { content: { html, text: message.text ?? htmlToPlainText(message.html) }, inlineImages: attachments };
+}
