@@ -1,0 +1,24 @@
+import { z } from "zod";
+import wellKnown from "nodemailer/lib/well-known";
+import { parseNodeConfig } from "./parseNodeConfig";
+import { flag } from "./rawValues";
+import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
+import { toTransportConfig, transportConfigShape, type TransportConfig } from "./transportConfig";
+
+export interface VerifySmtpConnectionConfig {
+  transport: TransportConfig;
+  storage: StorageConfig;
+  stopOnError: boolean;
+}
+
+const schema = z.object({ ...transportConfigShape, ...storageConfigShape, stopOnError: flag(false) }).transform(
+  (raw, ctx): VerifySmtpConnectionConfig => ({
+    transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
+    storage: toStorageConfig(raw, ctx, "smtpConnectionTest"),
+    stopOnError: raw.stopOnError,
+  }),
+);
+
+export function parseVerifySmtpConnectionConfig(raw: unknown): VerifySmtpConnectionConfig {
+  return parseNodeConfig(schema, raw, "Test SMTP Connection");
+}

@@ -1,0 +1,64 @@
+import { lenientStorage } from "../config/lenientStorage";
+import { rawSecretsOf, secretsOf } from "../config/secretsOf";
+import { parseVerifySmtpConnectionConfig, type VerifySmtpConnectionConfig } from "../config/verifySmtpConnectionConfig";
+import { redactValue } from "../result/redactSecrets";
+import { asSmtpEmailError, failureResult } from "../result/sendResult";
+import { storeResult } from "../result/storeResult";
+import type { FailureResult } from "../result/sendResult";
+import { verifyConnection } from "../transport";
+import type { CognigyApi } from "./cognigyApi";
+import { createDeadline } from "./deadline";
+import { nodeLog } from "./nodeLog";
+
+const NODE_LABEL = "Test SMTP Connection";
+
+export type VerifyResult =
+  | { success: true; secure: boolean; authenticated: boolean; server: string }
+  | { success: false; secure: false; authenticated: false; server: string; error: FailureResult["error"] };
+
+/** Connects, negotiates TLS and logs in, exactly as a send would, but sends nothing. Never throws. */
+export async function runVerifySmtpConnection(api: CognigyApi, rawConfig: unknown): Promise<VerifyResult> {
+  let config: VerifySmtpConnectionConfig;
+  try {
+    config = parseVerifySmtpConnectionConfig(rawConfig);
+  } catch (error) {
+    const secrets = rawSecretsOf(rawConfig);
+    return finish(api, lenientStorage(rawConfig, "smtpConnectionTest"), isStopOnError(rawConfig), secrets, failed("", error));
+  }
+  const secrets = secretsOf(config.transport.auth);
+  const deadline = createDeadline(config.transport.options.timeoutMs);
+  const server = describeServer(config);
+  let result: VerifyResult;
+  try {
+    result = { success: true, ...(await verifyConnection(config.transport, deadline)) };
+  } catch (error) {
+    result = failed(server, error);
+  } finally {
+    deadline.dispose();
+  }
+  return finish(api, config.storage, config.stopOnError, secrets, result);
+}
+
+function finish(api: CognigyApi, storage: VerifySmtpConnectionConfig["storage"], stopOnError: boolean, secrets: string[], raw: VerifyResult): VerifyResult {
+  const result = redactValue(raw, secrets);
+  const log = nodeLog(api, NODE_LABEL, secrets);
+  storeResult(api, storage, result);
+  if (result.success) log("info", `connected to ${result.server} (secure: ${result.secure}, authenticated: ${result.authenticated}).`);
+  else log("error", `failed (${result.error.code}): ${result.error.message} Fix: ${result.error.hint}`);
+  if (!result.success && stopOnError) api.stopExecution?.();
+  return result;
+}
+
+function failed(server: string, error: unknown): VerifyResult {
+  return { success: false, secure: false, authenticated: false, server, error: failureResult(asSmtpEmailError(error)).error };
+}
+
+function describeServer(config: VerifySmtpConnectionConfig): string {
+  const { emailService, host, port } = config.transport.server;
+  return emailService === "custom" ? `${host ?? ""}${port ? `:${port}` : ""}` : emailService;
+}
+
+function isStopOnError(raw: unknown): boolean {
+  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>).stopOnError : undefined;
+  return value === true || value === "true";
+}
