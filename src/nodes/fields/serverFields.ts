@@ -30,10 +30,9 @@ export const serverFields: INodeField[] = [
     type: "number",
     label: t("SMTP Port", "SMTP-Port"),
     description: t(
-      "Usually 465 for implicit TLS, 587 for STARTTLS, 25 for internal relays.",
-      "Meist 465 für implizites TLS, 587 für STARTTLS, 25 für interne Relays.",
+      "Usually 465 for implicit TLS, 587 for STARTTLS, 25 for internal relays. Leave empty to follow the security setting (465 for TLS, 25 for none, else 587).",
+      "Meist 465 für implizites TLS, 587 für STARTTLS, 25 für interne Relays. Leer lassen, um der Sicherheitseinstellung zu folgen (465 für TLS, 25 für keine, sonst 587).",
     ),
-    defaultValue: 587,
     condition: whenCustom,
   },
   {

@@ -1,0 +1,32 @@
+import type { Deadline } from "../execution/deadline";
+
+/**
+ * Settles with `work`, or rejects with the deadline's timeout error as soon as the budget is spent,
+ * whichever comes first, so no step can hang past the node's time limit. `onTimeout` runs first on
+ * a timeout, to tear down what `work` holds. A late rejection of `work` is absorbed, never unhandled.
+ */
+export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, step: string, onTimeout?: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const { signal } = deadline;
+    const expire = () => {
+      onTimeout?.();
+      reject(deadline.timeoutError(step));
+    };
+    if (signal.aborted || deadline.remainingMs() <= 0) {
+      work.catch(() => undefined);
+      expire();
+      return;
+    }
+    signal.addEventListener("abort", expire, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", expire);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", expire);
+        reject(error);
+      },
+    );
+  });
+}

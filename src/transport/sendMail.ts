@@ -1,0 +1,68 @@
+import type Mail from "nodemailer/lib/mailer";
+import type { SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
+import type { TransportConfig } from "../config/transportConfig";
+import type { Deadline } from "../execution/deadline";
+import { raceDeadline } from "./raceDeadline";
+import { credentialFingerprint } from "./smtpAuth";
+import { smtpFailure } from "./toSmtpEmailError";
+import type { IssuedToken } from "./tokenSource";
+import { transportCache } from "./transportCache";
+import { connectTimeouts, failureContext, planTransport, poolOptions, type TransportPlan } from "./transportPlan";
+import { withAccessToken } from "./withAccessToken";
+
+/** What the server said about a sent message, as plain strings. */
+export interface SentMessage {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  response: string;
+  envelope: { from: string; to: string[] };
+}
+
+/**
+ * Sends one message through the pooled transport for the config's server and credential, fetching
+ * an OAuth2 token first where needed. Everything, the token included, happens within `deadline`.
+ * Rejects with an SmtpEmailError only.
+ */
+export async function sendMail(config: TransportConfig, mail: Mail.Options, deadline: Deadline): Promise<SentMessage> {
+  const plan = planTransport(config);
+  const step = `sending via ${plan.server}`;
+  let token: IssuedToken | undefined;
+  try {
+    return await withAccessToken(plan.tokenSource, deadline, (issued) => {
+      token = issued;
+      return deliverOnce(plan, config, mail, issued, deadline, step);
+    });
+  } catch (error) {
+    throw smtpFailure(error, failureContext(plan, config, token, deadline, step));
+  }
+}
+
+async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: Mail.Options, token: IssuedToken | undefined, deadline: Deadline, step: string): Promise<SentMessage> {
+  deadline.check(step);
+  const lease = transportCache.acquire(plan.slotKey, credentialFingerprint(config.auth, plan.tokenSource, token), () => poolOptions(plan, config, token, deadline));
+  // A connection the pool opens for this message gets this caller's remaining time; the pool reads its options at connect time.
+  Object.assign(lease.pool.options, connectTimeouts(deadline));
+  // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.
+  const signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : deadline.signal;
+  try {
+    const info = await raceDeadline(lease.mailer.sendMail({ ...mail, signal }), deadline, step, () => lease.retire());
+    return toSentMessage(info);
+  } catch (error) {
+    // A server that let the budget run out may be stalling: the next send starts on a fresh transport.
+    if (deadline.signal.aborted) lease.retire();
+    throw error;
+  } finally {
+    lease.release();
+  }
+}
+
+function toSentMessage(info: SMTPPoolSentMessageInfo): SentMessage {
+  return {
+    messageId: String(info.messageId ?? ""),
+    accepted: (info.accepted ?? []).map(String),
+    rejected: (info.rejected ?? []).map(String),
+    response: String(info.response ?? ""),
+    envelope: { from: info.envelope.from === false ? "" : String(info.envelope.from ?? ""), to: (info.envelope.to ?? []).map(String) },
+  };
+}

@@ -1,0 +1,95 @@
+import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
+import type { SMTPTransportAuthOptions } from "nodemailer/lib/smtp-transport";
+import XOAuth2, { type XOAuth2ProvisionCallback } from "nodemailer/lib/xoauth2";
+import { secretsOf } from "../config/secretsOf";
+import type { AuthConfig } from "../config/transportConfig";
+import { clientCredentialsTokenSource } from "./clientCredentialsTokenSource";
+import { credentialHash } from "./credentialHash";
+import { refreshTokenSource } from "./refreshTokenSource";
+import { TOKEN_REJECTED } from "./toSmtpEmailError";
+import type { IssuedToken, TokenSource } from "./tokenSource";
+
+/** The login name: what the server authenticates, and the natural default From address. */
+export function authenticatedUser(auth: AuthConfig): string | undefined {
+  switch (auth.method) {
+    case "none":
+      return undefined;
+    case "basic":
+      return auth.connection.username;
+    case "oauth2":
+    case "oauth2ClientCredentials":
+      return auth.connection.user;
+  }
+}
+
+/** Where OAuth2 access tokens come from; undefined for methods without tokens. */
+export function tokenSourceFor(auth: AuthConfig, timeoutMs: number): TokenSource | undefined {
+  switch (auth.method) {
+    case "oauth2":
+      return refreshTokenSource(auth.connection, timeoutMs);
+    case "oauth2ClientCredentials":
+      return clientCredentialsTokenSource(auth.connection, auth.clientAuthStyle, timeoutMs);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Identifies the credential a pooled transport logs in with, hashed. With a token, the token is part
+ * of it: a renewed token means a new transport, so no pooled connection outlives the token it
+ * authenticated with by more than the sends already under way.
+ */
+export function credentialFingerprint(auth: AuthConfig, tokenSource: TokenSource | undefined, token: IssuedToken | undefined): string {
+  switch (auth.method) {
+    case "none":
+      return "none";
+    case "basic":
+      return credentialHash("basic", auth.connection.username, auth.connection.password);
+    default:
+      return credentialHash("oauth2", tokenSource?.key, token?.accessToken);
+  }
+}
+
+/**
+ * nodemailer asks its token provider for a new token when the server answers XOAUTH2 with a 334
+ * challenge. Renewing inside nodemailer would bypass the token cache's single-flight and the
+ * one-retry rule, so report the rejection instead: the login fails with EAUTH, and withAccessToken
+ * renews once and retries on a fresh connection. A server answering 535 straight away takes the same path.
+ */
+const reportRejection: XOAuth2ProvisionCallback = (_user, _renew, callback) => {
+  callback(Object.assign(new Error("The server rejected the access token."), { code: TOKEN_REJECTED }));
+};
+
+/** Auth settings for a pooled transport: user and password (nodemailer picks PLAIN or LOGIN), or XOAUTH2 with a ready token. */
+export function transportAuth(auth: AuthConfig, token: IssuedToken | undefined): SMTPTransportAuthOptions | undefined {
+  switch (auth.method) {
+    case "none":
+      return undefined;
+    case "basic":
+      return { user: auth.connection.username, pass: auth.connection.password };
+    default:
+      return { type: "OAuth2", user: auth.connection.user, accessToken: token?.accessToken, provisionCallback: reportRejection };
+  }
+}
+
+/** The same credentials as a login for a single SMTPConnection (used to verify without sending). */
+export function connectionLogin(auth: AuthConfig, token: IssuedToken | undefined): SMTPConnectionAuth | undefined {
+  switch (auth.method) {
+    case "none":
+      return undefined;
+    case "basic": {
+      const { username: user, password: pass } = auth.connection;
+      return { user, pass, credentials: { user, pass }, method: false };
+    }
+    default: {
+      const user = auth.connection.user;
+      const oauth2 = new XOAuth2({ user, accessToken: token?.accessToken, provisionCallback: reportRejection });
+      return { type: "OAUTH2", user, oauth2, method: "XOAUTH2" };
+    }
+  }
+}
+
+/** Every secret value involved, for redaction: the configured ones and the token in use. */
+export function secretsInPlay(auth: AuthConfig, token: IssuedToken | undefined): string[] {
+  return [...secretsOf(auth), ...(token ? [token.accessToken] : []), ...(token?.refreshToken ? [token.refreshToken] : [])];
+}

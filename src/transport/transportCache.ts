@@ -1,0 +1,128 @@
+import Mail from "nodemailer/lib/mailer";
+import SMTPPool, { type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
+
+/** A pooled transport nobody used for this long is closed: it frees the server's connection slots. */
+export const IDLE_CLOSE_MS = 60_000;
+
+export type PooledMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
+
+export interface TransportLease {
+  readonly mailer: PooledMailer;
+  /** The pool itself, to adjust its connect timeouts to the caller's remaining time. */
+  readonly pool: SMTPPool;
+  /** Gives the transport back; call exactly once, when the send settled. */
+  release(): void;
+  /** Takes the transport out of service: nobody gets it again, and it closes once the last lease is released. */
+  retire(): void;
+}
+
+interface Slot {
+  readonly slotKey: string;
+  /** Fingerprint of the credential (and token) this transport logs in with. */
+  readonly variant: string;
+  readonly pool: SMTPPool;
+  readonly mailer: PooledMailer;
+  leases: number;
+  retired: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/**
+ * One pooled transport per slot (server settings + login name), reused by every send in the process.
+ * When the credential for a slot changes (new password, renewed token), the old transport is retired:
+ * sends already using it finish, then it closes, and new sends get a transport with the new credential.
+ */
+export class TransportCache {
+  private readonly current = new Map<string, Slot>();
+  private readonly retiring = new Set<Slot>();
+
+  constructor(private readonly idleCloseMs = IDLE_CLOSE_MS) {}
+
+  acquire(slotKey: string, variant: string, createOptions: () => SMTPPoolOptions): TransportLease {
+    let slot = this.current.get(slotKey);
+    if (slot && slot.variant !== variant) {
+      this.retire(slot);
+      slot = undefined;
+    }
+    if (!slot) {
+      slot = this.create(slotKey, variant, createOptions());
+      this.current.set(slotKey, slot);
+    }
+    const leased = slot;
+    leased.leases++;
+    this.stopIdleTimer(leased);
+    let released = false;
+    return {
+      mailer: leased.mailer,
+      pool: leased.pool,
+      release: () => {
+        if (released) return;
+        released = true;
+        leased.leases--;
+        this.settle(leased);
+      },
+      retire: () => this.retire(leased),
+    };
+  }
+
+  /** Closes every transport now, also those still sending (their sends fail). For shutdown and tests. */
+  async closeAll(): Promise<void> {
+    const slots = [...this.current.values(), ...this.retiring];
+    this.current.clear();
+    this.retiring.clear();
+    for (const slot of slots) {
+      slot.retired = true;
+      this.stopIdleTimer(slot);
+      slot.mailer.close({ force: true });
+    }
+    // Sockets end asynchronously; one turn of the event loop lets the FINs go out before callers close their servers.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Open transports: in service, and retired ones still finishing sends. */
+  stats(): { inService: number; retiring: number } {
+    return { inService: this.current.size, retiring: this.retiring.size };
+  }
+
+  private create(slotKey: string, variant: string, options: SMTPPoolOptions): Slot {
+    const pool = new SMTPPool(options);
+    // As nodemailer's createTransport does, but keeping the pool at hand; the options also carry Mail's own settings (file and URL access).
+    const mailer: PooledMailer = new Mail(pool, options);
+    // Mail re-emits transport errors; without a listener an "error" event would crash the process.
+    // Every failure that matters also reaches the send's callback.
+    mailer.on("error", () => undefined);
+    return { slotKey, variant, pool, mailer, leases: 0, retired: false };
+  }
+
+  private retire(slot: Slot): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    if (this.current.get(slot.slotKey) === slot) this.current.delete(slot.slotKey);
+    this.retiring.add(slot);
+    this.settle(slot);
+  }
+
+  private settle(slot: Slot): void {
+    if (slot.leases > 0) return;
+    if (slot.retired) {
+      this.stopIdleTimer(slot);
+      this.retiring.delete(slot);
+      slot.mailer.close();
+      return;
+    }
+    this.stopIdleTimer(slot);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.leases === 0) this.retire(slot);
+    }, this.idleCloseMs);
+    // The idle timer alone must never keep the process alive.
+    slot.idleTimer.unref();
+  }
+
+  private stopIdleTimer(slot: Slot): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
+  }
+}
+
+/** The process-wide transports used by sendMail. */
+export const transportCache = new TransportCache();

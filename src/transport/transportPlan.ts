@@ -1,0 +1,104 @@
+import type { SMTPConnectionOptions } from "nodemailer/lib/smtp-connection";
+import type { SMTPPoolOptions } from "nodemailer/lib/smtp-pool";
+import type { TransportConfig } from "../config/transportConfig";
+import type { Deadline } from "../execution/deadline";
+import { credentialHash } from "./credentialHash";
+import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./serverEndpoint";
+import { authenticatedUser, secretsInPlay, tokenSourceFor, transportAuth } from "./smtpAuth";
+import type { SmtpFailureContext } from "./toSmtpEmailError";
+import { tlsSettings } from "./tlsSettings";
+import type { IssuedToken, TokenSource } from "./tokenSource";
+import { IDLE_CLOSE_MS } from "./transportCache";
+
+/** Few connections per server: mail servers limit connections per client, and a node sends one mail at a time. */
+const MAX_CONNECTIONS = 3;
+/** Reconnect after this many messages on one connection; many servers cap messages per session around here. */
+const MAX_MESSAGES_PER_CONNECTION = 100;
+/** How long to wait for the server to close its side after we end ours; its QUIT reply is all we need. */
+const SOCKET_CLOSE_MS = 1_000;
+/** A connection closed before the greeting (nothing sent) is retried on a new one at most this often. */
+const MAX_REQUEUES = 2;
+
+/** Everything derived from a TransportConfig that sending and verifying share. */
+export interface TransportPlan {
+  endpoint: ServerEndpoint;
+  /** "host:port". */
+  server: string;
+  user?: string;
+  tokenSource?: TokenSource;
+  /** Connection settings without credentials and time limits. */
+  connection: SMTPConnectionOptions;
+  /** The pooled transport's slot: server settings and login name, hashed. The credential itself selects the variant. */
+  slotKey: string;
+}
+
+export function planTransport(config: TransportConfig): TransportPlan {
+  const endpoint = resolveServerEndpoint(config.server, config.auth);
+  const user = authenticatedUser(config.auth);
+  const { tlsMode, host, port } = endpoint;
+  const connection: SMTPConnectionOptions = {
+    host,
+    port,
+    secure: tlsMode === "tls",
+    // requireTLS makes nodemailer send STARTTLS even when not offered and fail with ETLS if refused:
+    // credentials never go out in clear text on a "starttls" connection.
+    requireTLS: tlsMode === "starttls",
+    ignoreTLS: tlsMode === "none",
+    tls: tlsSettings(config.options, host),
+    ...(config.options.clientName !== undefined && { name: config.options.clientName }),
+    // An idle pooled connection must not be cut by the inactivity timeout before the pool closes it politely;
+    // a stalled send is cut by the deadline instead (see sendMail).
+    socketTimeout: IDLE_CLOSE_MS + 10_000,
+    socketCloseTimeout: SOCKET_CLOSE_MS,
+    logger: false,
+  };
+  const slotKey = credentialHash(
+    "smtp-transport",
+    host,
+    port,
+    tlsMode,
+    config.options.allowInvalidCertificates,
+    config.options.caCertificate,
+    config.options.clientName,
+    config.auth.method,
+    user,
+  );
+  return { endpoint, server: describeEndpoint(endpoint), user, tokenSource: tokenSourceFor(config.auth, config.options.timeoutMs), connection, slotKey };
+}
+
+/** nodemailer's pooled-transport options for this plan and credential. */
+export function poolOptions(plan: TransportPlan, config: TransportConfig, token: IssuedToken | undefined, deadline: Deadline): SMTPPoolOptions {
+  const auth = transportAuth(config.auth, token);
+  return {
+    ...plan.connection,
+    ...connectTimeouts(deadline),
+    pool: true,
+    maxConnections: MAX_CONNECTIONS,
+    maxMessages: MAX_MESSAGES_PER_CONNECTION,
+    maxRequeues: MAX_REQUEUES,
+    idleTimeout: IDLE_CLOSE_MS,
+    ...(auth && { auth, forceAuth: true }),
+    // Message content comes from flow designers and end users: never let nodemailer read local files or fetch URLs for it.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/** Connecting and the greeting may take what is left of the budget, never more. */
+export function connectTimeouts(deadline: Deadline): Pick<SMTPConnectionOptions, "connectionTimeout" | "greetingTimeout"> {
+  const remaining = Math.max(1, deadline.remainingMs());
+  return { connectionTimeout: remaining, greetingTimeout: remaining };
+}
+
+export function failureContext(plan: TransportPlan, config: TransportConfig, token: IssuedToken | undefined, deadline: Deadline, step: string): SmtpFailureContext {
+  return {
+    server: plan.server,
+    host: plan.endpoint.host,
+    tlsMode: plan.endpoint.tlsMode,
+    authMethod: config.auth.method,
+    user: plan.user,
+    secrets: secretsInPlay(config.auth, token),
+    deadline,
+    step,
+  };
+}

@@ -1,0 +1,75 @@
+import SMTPConnection, { type SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
+import type { TransportConfig } from "../config/transportConfig";
+import type { Deadline } from "../execution/deadline";
+import { connectionLogin } from "./smtpAuth";
+import { smtpFailure } from "./toSmtpEmailError";
+import type { IssuedToken } from "./tokenSource";
+import { connectTimeouts, failureContext, planTransport, type TransportPlan } from "./transportPlan";
+import { withAccessToken } from "./withAccessToken";
+
+/** How long to wait for the reply to QUIT before hanging up anyway. */
+const QUIT_GRACE_MS = 1_000;
+
+export interface VerifiedConnection {
+  /** The session ended up encrypted (implicit TLS or STARTTLS). */
+  secure: boolean;
+  /** The server accepted the login; false when the method is "none". */
+  authenticated: boolean;
+  /** "host:port". */
+  server: string;
+}
+
+/**
+ * Does everything a send does up to the first message, then says goodbye: connects, negotiates TLS,
+ * fetches a token where needed and logs in. Uses a connection of its own, outside the pool, so the
+ * answer reflects the server right now. Rejects with an SmtpEmailError only.
+ */
+export async function verifyConnection(config: TransportConfig, deadline: Deadline): Promise<VerifiedConnection> {
+  const plan = planTransport(config);
+  const step = `checking the connection to ${plan.server}`;
+  let token: IssuedToken | undefined;
+  try {
+    const outcome = await withAccessToken(plan.tokenSource, deadline, (issued) => {
+      token = issued;
+      return connectAndLogin(plan, connectionLogin(config.auth, issued), deadline, step);
+    });
+    return { ...outcome, server: plan.server };
+  } catch (error) {
+    throw smtpFailure(error, failureContext(plan, config, token, deadline, step));
+  }
+}
+
+function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<Omit<VerifiedConnection, "server">> {
+  deadline.check(step);
+  const connection = new SMTPConnection({ ...plan.connection, ...connectTimeouts(deadline), socketTimeout: Math.max(1, deadline.remainingMs()) });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, outcome?: Omit<VerifiedConnection, "server">) => {
+      if (settled) return;
+      settled = true;
+      deadline.signal.removeEventListener("abort", onAbort);
+      if (outcome) {
+        connection.quit();
+        setTimeout(() => connection.close(), QUIT_GRACE_MS).unref();
+        resolve(outcome);
+      } else {
+        connection.close();
+        reject(error);
+      }
+    };
+    const onAbort = () => finish(deadline.timeoutError(step));
+    deadline.signal.addEventListener("abort", onAbort, { once: true });
+    // Every failure also arrives here; without a listener an "error" event would crash the process.
+    connection.on("error", (error: unknown) => finish(error));
+    connection.once("end", () => finish(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })));
+    connection.connect((error) => {
+      if (error) return finish(error);
+      if (!login) return finish(undefined, { secure: connection.secure, authenticated: false });
+      // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
+      connection.login(login, (loginError) => {
+        if (loginError) finish(loginError);
+        else finish(undefined, { secure: connection.secure, authenticated: true });
+      });
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import type { Deadline } from "../execution/deadline";
+import { raceDeadline } from "./raceDeadline";
+import { tokenCache } from "./tokenCache";
+import type { IssuedToken, TokenSource } from "./tokenSource";
+
+/**
+ * Runs `attempt` with an access token from the cache (or without one when the method has none).
+ * If the server rejects a token that came from the cache, it may have been revoked or expired early:
+ * forget it, get a new one once, and retry once. A token issued just now is not retried: a second
+ * one would be rejected for the same reason (permissions, wrong user).
+ */
+export async function withAccessToken<T>(
+  source: TokenSource | undefined,
+  deadline: Deadline,
+  attempt: (token: IssuedToken | undefined) => Promise<T>,
+): Promise<T> {
+  if (!source) return attempt(undefined);
+  const step = `getting an access token from ${source.endpoint}`;
+  const first = await raceDeadline(tokenCache.get(source), deadline, step);
+  try {
+    return await attempt(first.token);
+  } catch (error) {
+    if (!first.fromCache || !source.renewable || !isTokenRejection(error)) throw error;
+    tokenCache.invalidate(source.key, first.token.accessToken);
+    const renewed = await raceDeadline(tokenCache.get(source), deadline, step);
+    return attempt(renewed.token);
+  }
+}
+
+/** nodemailer's EAUTH, except a refusal to log in before STARTTLS, which no token fixes. */
+function isTokenRejection(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  return code === "EAUTH" && responseCode !== 530 && responseCode !== 538;
+}
