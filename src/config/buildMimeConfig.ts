@@ -33,7 +33,7 @@ const rawBuildMimeConfig = z.object({
   disposition: choice("Content Disposition (disposition)", ["attachment", "inline"] as const, "attachment"),
   contentId: optionalText("Content ID (contentId)"),
   headers: jsonValue("Extra Headers (headers)"),
-  ...storageConfigShape,
+  ...storageConfigShape("input"),
   // Build MIME exists to store its part, so an empty choice means Input, as the node's default says.
   storeLocation: choice("Where to store the result (storeLocation)", ["input", "context"] as const, "input"),
 });

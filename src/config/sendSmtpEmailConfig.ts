@@ -60,7 +60,7 @@ const rawSendSmtpEmailConfig = z.object({
   extraAttachments: jsonValue("Additional Attachments (extraAttachments)"),
   maxAttachmentSizeMb: optionalNumber("Maximum Attachment Size (maxAttachmentSizeMb)"),
   allowPrivateNetworkUrls: flag(false),
-  ...storageConfigShape,
+  ...storageConfigShape("none"),
   stopOnError: flag(false),
 });
 

@@ -3,14 +3,16 @@ import { choice, optionalText } from "./rawValues";
 
 export type StorageConfig = { location: "none" } | { location: "input" | "context"; key: string };
 
-/** The storeLocation / inputKey / contextKey triple, as one typed value. */
-export const storageConfigShape = {
-  storeLocation: choice("Where to store the result (storeLocation)", ["none", "input", "context"] as const, "none"),
+type StoreLocation = "none" | "input" | "context";
+
+/** The storeLocation / inputKey / contextKey triple; the default location matches the node's descriptor. */
+export const storageConfigShape = (defaultLocation: StoreLocation) => ({
+  storeLocation: choice("Where to store the result (storeLocation)", ["none", "input", "context"] as const, defaultLocation),
   inputKey: optionalText("Input Key to store Result (inputKey)"),
   contextKey: optionalText("Context Key to store Result (contextKey)"),
-};
+});
 
-type RawStorage = { storeLocation: "none" | "input" | "context"; inputKey?: string; contextKey?: string };
+type RawStorage = { storeLocation: StoreLocation; inputKey?: string; contextKey?: string };
 
 export function toStorageConfig(raw: RawStorage, ctx: z.RefinementCtx, defaultKey: string): StorageConfig {
   if (raw.storeLocation === "none") return { location: "none" };

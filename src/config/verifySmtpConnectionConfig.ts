@@ -11,7 +11,7 @@ export interface VerifySmtpConnectionConfig {
   stopOnError: boolean;
 }
 
-const schema = z.object({ ...transportConfigShape, ...storageConfigShape, stopOnError: flag(false) }).transform(
+const schema = z.object({ ...transportConfigShape, ...storageConfigShape("input"), stopOnError: flag(false) }).transform(
   (raw, ctx): VerifySmtpConnectionConfig => ({
     transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
     storage: toStorageConfig(raw, ctx, "smtpConnectionTest"),

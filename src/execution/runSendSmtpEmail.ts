@@ -25,7 +25,7 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Pro
     const secrets = rawSecretsOf(rawConfig);
     const result = redactValue(failureResult(asSmtpEmailError(error)), secrets);
     const log = nodeLog(api, NODE_LABEL, secrets);
-    storeResult(api, lenientStorage(rawConfig, "smtpResult"), result);
+    storeResult(api, lenientStorage(rawConfig, "none", "smtpResult"), result);
     log("error", `${result.error.message} ${result.error.hint}`);
     if (isStopOnError(rawConfig)) api.stopExecution?.();
     return result;

@@ -23,7 +23,7 @@ export async function runVerifySmtpConnection(api: CognigyApi, rawConfig: unknow
     config = parseVerifySmtpConnectionConfig(rawConfig);
   } catch (error) {
     const secrets = rawSecretsOf(rawConfig);
-    return finish(api, lenientStorage(rawConfig, "smtpConnectionTest"), isStopOnError(rawConfig), secrets, failed("", error));
+    return finish(api, lenientStorage(rawConfig, "input", "smtpConnectionTest"), isStopOnError(rawConfig), secrets, failed("", error));
   }
   const secrets = secretsOf(config.transport.auth);
   const deadline = createDeadline(config.transport.options.timeoutMs);

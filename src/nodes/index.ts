@@ -1,6 +1,7 @@
 import { buildMimeNode } from "./buildMime";
 import { sendSmtpEmailNode } from "./sendSmtpEmail";
+import { verifySmtpConnectionNode } from "./verifySmtpConnection";
 
-export { buildMimeNode, sendSmtpEmailNode };
+export { buildMimeNode, sendSmtpEmailNode, verifySmtpConnectionNode };
 
-export const nodes = [sendSmtpEmailNode, buildMimeNode];
+export const nodes = [sendSmtpEmailNode, buildMimeNode, verifySmtpConnectionNode];

@@ -5,6 +5,7 @@
  * library message, a password, a client secret or a token.
  */
 import type { AuthConfig } from "../config/transportConfig";
+import { smtpAuthReplyHint, tokenEndpointReplyHint } from "./providerHints";
 import { SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../errors/SmtpEmailError";
 import type { Deadline } from "../execution/deadline";
 import { redactSecrets } from "../result/redactSecrets";
@@ -180,19 +181,22 @@ function authFailure(raw: RawFailure, reply: string | undefined, ctx: SmtpFailur
   }
   const who = ctx.user ? ` for "${ctx.user}"` : "";
   const answered = reply ? `: "${reply}"` : ".";
+  const knownHint = smtpAuthReplyHint(reply);
   if (ctx.authMethod === "oauth2" || ctx.authMethod === "oauth2ClientCredentials") {
     const what = raw.originalCode === TOKEN_REJECTED ? "rejected the access token" : "rejected the OAuth2 login";
     return new SmtpEmailError(
       "authentication",
       `${ctx.server} ${what}${who}${answered}`,
-      "The token was issued but the mail server does not accept it. Check that user is the mailbox the token is for and that the app may send mail: Microsoft 365 needs the SMTP.SendAsApp permission with admin consent, a service principal with access to the mailbox, and SMTP AUTH enabled for it; Google needs the https://mail.google.com/ scope.",
+      knownHint ??
+        "The token was issued but the mail server does not accept it. Check that user is the mailbox the token is for and that the app may send mail: Microsoft 365 needs the SMTP.SendAsApp permission with admin consent, a service principal with access to the mailbox, and SMTP AUTH enabled for it; Google needs the https://mail.google.com/ scope.",
       { ...details, ...(field && { field }) },
     );
   }
   return new SmtpEmailError(
     "authentication",
     `${ctx.server} rejected the login${who}${answered}`,
-    "Check username and password in the Basic Auth connection. Gmail, Outlook.com, Yahoo and other accounts with 2-step verification need an app password; Microsoft 365 answers 5.7.139 when SMTP AUTH is disabled for the tenant or mailbox.",
+    knownHint ??
+      "Check username and password in the Basic Auth connection. Gmail, Outlook.com, Yahoo and other accounts with 2-step verification need an app password; Microsoft 365 answers 5.7.139 when SMTP AUTH is disabled for the tenant or mailbox.",
     { ...details, ...(field && { field }) },
   );
 }
@@ -304,7 +308,7 @@ export function tokenRequestFailure(error: unknown, ctx: TokenFailureContext): S
     if (oauthError) {
       const description = boom.payload ? textField(boom.payload, "error_description") : undefined;
       const reason = quote(description ? `${oauthError}: ${description}` : oauthError, ctx.secrets);
-      const hint = TOKEN_ERROR_HINTS[oauthError]?.(ctx.grant) ?? "Check the token URL and the connection's client settings.";
+      const hint = tokenEndpointReplyHint(description) ?? TOKEN_ERROR_HINTS[oauthError]?.(ctx.grant) ?? "Check the token URL and the connection's client settings.";
       return fail("token", `The token endpoint ${ctx.endpoint} refused the request (HTTP ${boom.responseStatus}): ${reason}`, hint);
     }
     return fail(

@@ -44,7 +44,7 @@ describe("extension.json", () => {
 
 describe("the module", () => {
   it("exports the nodes and connections Cognigy loads", () => {
-    expect(extension.nodes.map((node) => node.type)).toEqual(["sendSmtpEmail", "buildMime"]);
+    expect(extension.nodes.map((node) => node.type)).toEqual(["sendSmtpEmail", "buildMime", "verifySmtpConnection"]);
     expect(extension.connections.map((connection) => connection.type)).toEqual(["smtp-basic-auth", "smtp-oauth2", "smtp-oauth2-client-credentials"]);
     expect(extension.connections.map((connection) => connection.fields.map((field) => field.fieldName))).toEqual([
       ["username", "password"],

@@ -21,6 +21,18 @@ function getPath(target: Record<string, unknown>, path: string): unknown {
   return path.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), target);
 }
 
+const transcripts: Array<() => string> = [];
+
+/** Adds another recorder's transcript to the secret scan of this test file. */
+export function registerTranscript(transcript: () => string): void {
+  transcripts.push(transcript);
+}
+
+/** What every stand-in created in this test file handed over, for the secret scan after the file. */
+export function transcriptsOfThisFile(): string[] {
+  return transcripts.map((transcript) => transcript());
+}
+
 /**
  * A stand-in for the Cognigy node API, faithful to @cognigy/extension-tools' INodeExecutionAPI in the
  * methods this extension calls: it keeps real Input and Context objects and records every call.
@@ -52,6 +64,7 @@ export function cognigyApiStandIn() {
       stopped = true;
     },
   };
+  transcripts.push(() => JSON.stringify({ calls, input, context }));
   return {
     api,
     input,

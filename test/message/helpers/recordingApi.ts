@@ -1,4 +1,5 @@
 import type { CognigyApi } from "../../../src/execution/cognigyApi";
+import { registerTranscript } from "../../support/cognigyApiStandIn";
 
 export type RecordedCall =
   | { kind: "addToInput"; key: string; value: unknown }
@@ -8,6 +9,7 @@ export type RecordedCall =
 /** A stand-in for Cognigy's node API that records what the node does with it. */
 export function recordingApi(): CognigyApi & { calls: RecordedCall[]; stored(): unknown; logs(level: string): string[] } {
   const calls: RecordedCall[] = [];
+  registerTranscript(() => JSON.stringify(calls));
   return {
     calls,
     addToInput: (key, value) => calls.push({ kind: "addToInput", key, value }),
