@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "coverage/**", "*.tar.gz", "tmp/**"] },
+  { ignores: ["build/**", "node_modules/**", "coverage/**", "*.tar.gz", "tmp/**", "bench/.tmp-*/**", "demo/out/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {
