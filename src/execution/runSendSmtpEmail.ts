@@ -1,5 +1,6 @@
 import { lenientStorage } from "../config/lenientStorage";
-import { rawSecretsOf, secretsOf } from "../config/secretsOf";
+import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
+import { secretsOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
 import { buildMailOptions } from "../message/buildMailOptions";
 import { redactValue } from "../result/redactSecrets";
@@ -27,7 +28,7 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Pro
     const log = nodeLog(api, NODE_LABEL, secrets);
     storeResult(api, lenientStorage(rawConfig, "none", "smtpResult"), result);
     log("error", `${result.error.message} ${result.error.hint}`);
-    if (isStopOnError(rawConfig)) api.stopExecution?.();
+    if (rawStopOnError(rawConfig)) api.stopExecution?.();
     return result;
   }
 
@@ -84,9 +85,4 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
 function describe(result: SendResult): string {
   if (result.success) return `sent ${result.messageId} to ${result.accepted.length} recipient(s) in ${result.durationMs} ms.`;
   return `failed (${result.error.code}): ${result.error.message} Fix: ${result.error.hint}`;
-}
-
-function isStopOnError(raw: unknown): boolean {
-  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>).stopOnError : undefined;
-  return value === true || value === "true";
 }

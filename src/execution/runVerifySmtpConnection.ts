@@ -1,5 +1,6 @@
 import { lenientStorage } from "../config/lenientStorage";
-import { rawSecretsOf, secretsOf } from "../config/secretsOf";
+import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
+import { secretsOf } from "../config/secretsOf";
 import { parseVerifySmtpConnectionConfig, type VerifySmtpConnectionConfig } from "../config/verifySmtpConnectionConfig";
 import { redactValue } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult } from "../result/sendResult";
@@ -23,7 +24,7 @@ export async function runVerifySmtpConnection(api: CognigyApi, rawConfig: unknow
     config = parseVerifySmtpConnectionConfig(rawConfig);
   } catch (error) {
     const secrets = rawSecretsOf(rawConfig);
-    return finish(api, lenientStorage(rawConfig, "input", "smtpConnectionTest"), isStopOnError(rawConfig), secrets, failed("", error));
+    return finish(api, lenientStorage(rawConfig, "input", "smtpConnectionTest"), rawStopOnError(rawConfig), secrets, failed("", error));
   }
   const secrets = secretsOf(config.transport.auth);
   const deadline = createDeadline(config.transport.options.timeoutMs);
@@ -56,9 +57,4 @@ function failed(server: string, error: unknown): VerifyResult {
 function describeServer(config: VerifySmtpConnectionConfig): string {
   const { emailService, host, port } = config.transport.server;
   return emailService === "custom" ? `${host ?? ""}${port ? `:${port}` : ""}` : emailService;
-}
-
-function isStopOnError(raw: unknown): boolean {
-  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>).stopOnError : undefined;
-  return value === true || value === "true";
 }

@@ -1,11 +1,10 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
 import { runSendSmtpEmail } from "../execution/runSendSmtpEmail";
 import { advancedAttachmentFields, attachmentFields } from "./fields/attachmentFields";
-import { authFields, tokenRequestFields } from "./fields/authFields";
+import { authenticationSection, connectionFields, connectionOptionsFields, connectionOptionsSection, emailServiceSection, storageAndErrorsSection } from "./fields/connectionSections";
 import { stopOnErrorField } from "./fields/errorHandlingFields";
 import { advancedMessageFields, messageFields } from "./fields/messageFields";
-import { connectionOptionFields, serverFields } from "./fields/serverFields";
-import { storageFields, storageSection } from "./fields/storageFields";
+import { storageFields } from "./fields/storageFields";
 import { t } from "./localize";
 
 const keys = (fields: Array<{ key: string }>) => fields.map((field) => field.key);
@@ -17,20 +16,18 @@ export const sendSmtpEmailNode = createNodeDescriptor({
   preview: { key: "to", type: "text" },
   tags: ["service", "message", "email"],
   fields: [
-    ...serverFields,
-    ...authFields,
+    ...connectionFields,
     ...messageFields,
     ...attachmentFields,
     ...advancedMessageFields,
     ...advancedAttachmentFields,
-    ...connectionOptionFields,
-    ...tokenRequestFields,
+    ...connectionOptionsFields,
     ...storageFields({ locations: ["none", "input", "context"], defaultLocation: "none", defaultKey: "smtpResult" }),
     stopOnErrorField,
   ],
   sections: [
-    { key: "emailService", label: t("Email Service", "E-Mail-Dienst"), defaultCollapsed: false, fields: keys(serverFields) },
-    { key: "authentication", label: t("Authentication", "Authentifizierung"), defaultCollapsed: false, fields: keys(authFields) },
+    emailServiceSection,
+    authenticationSection,
     { key: "attachments", label: t("Attachments", "Anhänge"), defaultCollapsed: true, fields: keys(attachmentFields) },
     {
       key: "advanced",
@@ -38,13 +35,8 @@ export const sendSmtpEmailNode = createNodeDescriptor({
       defaultCollapsed: true,
       fields: [...keys(advancedMessageFields), ...keys(advancedAttachmentFields)],
     },
-    {
-      key: "connectionOptions",
-      label: t("Connection Options", "Verbindungsoptionen"),
-      defaultCollapsed: true,
-      fields: [...keys(connectionOptionFields), ...keys(tokenRequestFields)],
-    },
-    { ...storageSection([stopOnErrorField.key]), label: t("Result Storage & Error Handling", "Ergebnisspeicherung & Fehlerbehandlung") },
+    connectionOptionsSection,
+    storageAndErrorsSection,
   ],
   form: [
     { type: "section", key: "emailService" },

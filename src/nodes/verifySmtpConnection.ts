@@ -1,12 +1,9 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
 import { runVerifySmtpConnection } from "../execution/runVerifySmtpConnection";
-import { authFields, tokenRequestFields } from "./fields/authFields";
+import { authenticationSection, connectionFields, connectionOptionsFields, connectionOptionsSection, emailServiceSection, storageAndErrorsSection } from "./fields/connectionSections";
 import { stopOnErrorField } from "./fields/errorHandlingFields";
-import { connectionOptionFields, serverFields } from "./fields/serverFields";
-import { storageFields, storageSection } from "./fields/storageFields";
+import { storageFields } from "./fields/storageFields";
 import { t } from "./localize";
-
-const keys = (fields: Array<{ key: string }>) => fields.map((field) => field.key);
 
 /** The "Test Connection" button of mail set-up screens, as a node: same server and auth fields, sends nothing. */
 export const verifySmtpConnectionNode = createNodeDescriptor({
@@ -15,24 +12,12 @@ export const verifySmtpConnectionNode = createNodeDescriptor({
   summary: t("Connects and logs in to an SMTP server without sending", "Verbindet sich mit einem SMTP-Server und meldet sich an, ohne zu senden"),
   tags: ["service", "email"],
   fields: [
-    ...serverFields,
-    ...authFields,
-    ...connectionOptionFields,
-    ...tokenRequestFields,
+    ...connectionFields,
+    ...connectionOptionsFields,
     ...storageFields({ locations: ["none", "input", "context"], defaultLocation: "input", defaultKey: "smtpConnectionTest" }),
     stopOnErrorField,
   ],
-  sections: [
-    { key: "emailService", label: t("Email Service", "E-Mail-Dienst"), defaultCollapsed: false, fields: keys(serverFields) },
-    { key: "authentication", label: t("Authentication", "Authentifizierung"), defaultCollapsed: false, fields: keys(authFields) },
-    {
-      key: "connectionOptions",
-      label: t("Connection Options", "Verbindungsoptionen"),
-      defaultCollapsed: true,
-      fields: [...keys(connectionOptionFields), ...keys(tokenRequestFields)],
-    },
-    { ...storageSection([stopOnErrorField.key]), label: t("Result Storage & Error Handling", "Ergebnisspeicherung & Fehlerbehandlung") },
-  ],
+  sections: [emailServiceSection, authenticationSection, connectionOptionsSection, storageAndErrorsSection],
   form: [
     { type: "section", key: "emailService" },
     { type: "section", key: "authentication" },
