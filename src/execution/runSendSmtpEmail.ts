@@ -2,11 +2,13 @@ import { lenientStorage } from "../config/lenientStorage";
 import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
 import { secretsOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
+import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { buildMailOptions } from "../message/buildMailOptions";
+import { requiresSmtpUtf8 } from "../message/smtpUtf8";
 import { redactValue } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
 import { storeResult } from "../result/storeResult";
-import { authenticatedUser, sendMail } from "../transport";
+import { authenticatedUser, sendMail, serverOffersSmtpUtf8 } from "../transport";
 import type { CognigyApi } from "./cognigyApi";
 import { createDeadline } from "./deadline";
 import { nodeLog, type LogLevel } from "./nodeLog";
@@ -60,6 +62,14 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       defaultFrom: authenticatedUser(config.transport.auth),
       deadline,
     });
+    // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
+    if (requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {
+      throw new SmtpEmailError(
+        "address",
+        "An address has non-ASCII characters before the @, and the server does not support internationalized addresses (SMTPUTF8). Nothing was sent.",
+        "Use an ASCII address for this recipient or sender, or send through a server that supports SMTPUTF8.",
+      );
+    }
     const sent = await retryTransient(
       () => sendMail(config.transport, mail, deadline),
       deadline,

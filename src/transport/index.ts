@@ -10,7 +10,7 @@ import { tokenCache } from "./tokenCache";
 import { transportCache } from "./transportCache";
 
 export { sendMail, type SentMessage } from "./sendMail";
-export { verifyConnection, type VerifiedConnection } from "./verifyConnection";
+export { serverOffersSmtpUtf8, verifyConnection, type VerifiedConnection } from "./verifyConnection";
 export { authenticatedUser } from "./smtpAuth";
 
 /** Closes every pooled SMTP connection of the process, also ones still sending. Call at shutdown (demo, tests' afterAll). */

@@ -10,6 +10,12 @@ import { withAccessToken } from "./withAccessToken";
 /** How long to wait for the reply to QUIT before hanging up anyway. */
 const QUIT_GRACE_MS = 1_000;
 
+/** What the session learned beyond the public outcome. */
+interface SessionFacts extends Omit<VerifiedConnection, "server"> {
+  /** The EHLO keywords the server announced, e.g. "SMTPUTF8". */
+  extensions: string[];
+}
+
 export interface VerifiedConnection {
   /** The session ended up encrypted (implicit TLS or STARTTLS). */
   secure: boolean;
@@ -29,22 +35,43 @@ export async function verifyConnection(config: TransportConfig, deadline: Deadli
   const step = `checking the connection to ${plan.server}`;
   let token: IssuedToken | undefined;
   try {
-    const outcome = await withAccessToken(plan.tokenSource, deadline, (issued) => {
+    const { secure, authenticated } = await withAccessToken(plan.tokenSource, deadline, (issued) => {
       token = issued;
       return connectAndLogin(plan, connectionLogin(config.auth, issued), deadline, step);
     });
-    return { ...outcome, server: plan.server };
+    return { secure, authenticated, server: plan.server };
   } catch (error) {
     throw smtpFailure(error, failureContext(plan, config, token, deadline, step));
   }
 }
 
-function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<Omit<VerifiedConnection, "server">> {
+/**
+ * Whether the server announces SMTPUTF8 (RFC 6531), asked on a connection of its own without logging in.
+ * Only mails with a non-ASCII local part need this, so the extra connection is rare.
+ */
+export async function serverOffersSmtpUtf8(config: TransportConfig, deadline: Deadline): Promise<boolean> {
+  const plan = planTransport(config);
+  const step = `asking ${plan.server} for SMTPUTF8`;
+  try {
+    const { extensions } = await connectAndLogin(plan, undefined, deadline, step);
+    return extensions.includes("SMTPUTF8");
+  } catch (error) {
+    throw smtpFailure(error, failureContext(plan, config, undefined, deadline, step));
+  }
+}
+
+/** nodemailer keeps the EHLO keywords in a field its types do not declare; tests pin this down. */
+function announcedExtensions(connection: SMTPConnection): string[] {
+  const extensions = (connection as unknown as { _supportedExtensions?: unknown })._supportedExtensions;
+  return Array.isArray(extensions) ? extensions.map((keyword) => String(keyword).toUpperCase()) : [];
+}
+
+function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<SessionFacts> {
   deadline.check(step);
   const connection = new SMTPConnection({ ...plan.connection, ...connectTimeouts(deadline), socketTimeout: Math.max(1, deadline.remainingMs()) });
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (error: unknown, outcome?: Omit<VerifiedConnection, "server">) => {
+    const finish = (error: unknown, outcome?: SessionFacts) => {
       if (settled) return;
       settled = true;
       deadline.signal.removeEventListener("abort", onAbort);
@@ -64,11 +91,12 @@ function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefi
     connection.once("end", () => finish(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })));
     connection.connect((error) => {
       if (error) return finish(error);
-      if (!login) return finish(undefined, { secure: connection.secure, authenticated: false });
+      const facts = () => ({ secure: connection.secure, extensions: announcedExtensions(connection) });
+      if (!login) return finish(undefined, { ...facts(), authenticated: false });
       // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
       connection.login(login, (loginError) => {
         if (loginError) finish(loginError);
-        else finish(undefined, { secure: connection.secure, authenticated: true });
+        else finish(undefined, { ...facts(), authenticated: true });
       });
     });
   });
