@@ -51,7 +51,11 @@ function fromObject(spec: MimeSpec, value: unknown): string {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw attachmentError(spec, `expected a MIME part but got ${Array.isArray(value) ? "a list" : typeof value}.`, HINT);
   }
-  const { type, raw } = value as { type?: unknown; raw?: unknown };
+  const { type, raw, success, error } = value as { type?: unknown; raw?: unknown; success?: unknown; error?: { message?: unknown } };
+  if (success === false) {
+    const reason = typeof error?.message === "string" ? error.message : "no reason given";
+    throw attachmentError(spec, `the Build MIME node that should have produced it failed: ${reason}`, "Fix the Build MIME node's settings; its log line says what was wrong.");
+  }
   if (type !== undefined && type !== "mimePart") {
     throw attachmentError(spec, `the object has "type": ${JSON.stringify(type)}, not "mimePart", so it is not what Build MIME stores.`, HINT);
   }

@@ -2,13 +2,19 @@ import { decodeBase64Strict } from "../attachments/base64";
 import { buildMimePart, type MimePartInput, type MimePartValue } from "../attachments/mimePart";
 import { parseBuildMimeConfig, type MimePartSpec } from "../config/buildMimeConfig";
 import type { StorageConfig } from "../config/storageConfig";
+import { lenientStorage } from "../config/lenientStorage";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
+import { asSmtpEmailError, failureResult } from "../result/sendResult";
 import type { CognigyApi } from "./cognigyApi";
 
 /** Above this the stored value nears the ~62 KB Cognigy handles well for an Input/Context entry. */
 export const LARGE_PART_BYTES = 60 * 1024;
 
-/** Builds one MIME part as configured on a Build MIME node and stores it for a later Send SMTP Email node. */
+/**
+ * Builds one MIME part as configured on a Build MIME node and stores it for a later Send SMTP Email node.
+ * A failure is logged and stored in the part's place, where the Send node reports it; it never throws,
+ * so a bad part cannot crash the flow.
+ */
 export async function runBuildMime(api: CognigyApi, rawConfig: unknown): Promise<void> {
   try {
     const config = parseBuildMimeConfig(rawConfig);
@@ -24,7 +30,7 @@ export async function runBuildMime(api: CognigyApi, rawConfig: unknown): Promise
     store(api, config.storage, part);
   } catch (error) {
     api.log?.("error", `Build MIME: ${describe(error)}`);
-    throw error;
+    store(api, lenientStorage(rawConfig, "input", "mimePart"), failureResult(asSmtpEmailError(error)));
   }
 }
 
@@ -43,7 +49,7 @@ function toInput(spec: MimePartSpec): MimePartInput {
   return { ...rest, content: { source: "bytes", bytes: decoded.bytes } };
 }
 
-function store(api: CognigyApi, storage: StorageConfig, part: MimePartValue): void {
+function store(api: CognigyApi, storage: StorageConfig, part: MimePartValue | ReturnType<typeof failureResult>): void {
   switch (storage.location) {
     case "none":
       return;

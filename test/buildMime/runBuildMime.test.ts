@@ -2,7 +2,6 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import type { MimePartValue } from "../../src/attachments/mimePart";
 import { parseMimeEntity } from "../../src/attachments/mimeEntity";
-import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
 import { runBuildMime } from "../../src/execution/runBuildMime";
 import { recordingApi } from "../message/helpers/recordingApi";
 
@@ -123,16 +122,12 @@ describe("runBuildMime", () => {
     ["an invalid content type", { contentType: "nonsense" }, "configuration", "contentType"],
     ["an injected header", { headers: { "X-A": "1\r\nBcc: victim@example.com" } }, "configuration", "headers"],
     ["a message/* part with 8-bit content", { contentType: "message/rfc822", contentText: "Subject: Grüße\r\n\r\nx" }, "configuration", "contentType"],
-  ])("logs and throws for %s", async (_label, config, code, field) => {
+  ])("logs and stores the failure for %s, without throwing", async (_label, config, code, field) => {
     const api = recordingApi();
-    const error = await runBuildMime(api, config).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(SmtpEmailError);
-    expect(error).toMatchObject({ code, details: { field } });
-    expect(api.logs("error")).toEqual([`Build MIME: ${(error as SmtpEmailError).message} ${(error as SmtpEmailError).hint}`]);
-    expect(api.stored()).toBeUndefined();
+    await runBuildMime(api, config);
+    const stored = api.stored() as { success: false; error: { code: string; field: string; message: string; hint: string } };
+    expect(stored).toMatchObject({ success: false, error: { code, field } });
+    expect(api.logs("error")).toEqual([`Build MIME: ${stored.error.message} ${stored.error.hint}`]);
   });
 
   it("builds message/rfc822 parts unencoded, as RFC 2046 requires", async () => {
@@ -149,18 +144,29 @@ describe("runBuildMime", () => {
         if (where === "header") config.headers = { "X-Custom": value };
         else config[where] = value;
         const api = recordingApi();
-        const outcome = await runBuildMime(api, config).then(
-          () => "stored",
-          (error: unknown) => (error instanceof SmtpEmailError ? error.code : "unexpected"),
-        );
-        if (outcome === "stored") {
-          const part = api.stored() as MimePartValue;
-          expect(headerBlock(part.raw).filter((h) => /^x-injected:/i.test(h))).toEqual([]);
+        await runBuildMime(api, config);
+        const stored = api.stored() as MimePartValue | { success: false; error: { code: string } };
+        if ("raw" in stored) {
+          expect(headerBlock(stored.raw).filter((h) => /^x-injected:/i.test(h))).toEqual([]);
         } else {
-          expect(outcome).toBe("configuration");
+          expect(stored.error.code).toBe("configuration");
         }
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe("a failed Build MIME part reaching Send SMTP Email", () => {
+  it("is reported with the Build MIME node's own reason", async () => {
+    const api = recordingApi();
+    await runBuildMime(api, { contentSource: "base64", contentBase64: "abc$" });
+    const { prepareAttachment } = await import("../../src/attachments");
+    const { createDeadline } = await import("../../src/execution/deadline");
+    const deadline = createDeadline(5000);
+    await expect(
+      prepareAttachment({ type: "mime", origin: "Attachment", mime: api.stored() }, { limits: { maxBytes: 1024, allowPrivateNetworkUrls: false }, deadline }),
+    ).rejects.toMatchObject({ code: "attachment", message: expect.stringMatching(/Build MIME node that should have produced it failed: Base64 Content/) });
+    deadline.dispose();
   });
 });
