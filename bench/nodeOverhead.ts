@@ -29,7 +29,7 @@ export async function nodeOverhead(): Promise<BenchResult> {
   const raw = nodemailer.createTransport(rawPoolOptions(server));
   try {
     const subject = "Bench: node overhead";
-    const text = htmlToPlainText(HTML_BODY);
+    const text = await htmlToPlainText(HTML_BODY);
     const rawMail = { from: MAILBOX, to: RECIPIENT, subject, html: HTML_BODY, text };
     const likeForLike = nodeConfig(server, subject, { text });
     // A second login, so each node variant has a pooled transport of its own, as raw nodemailer has.

@@ -29,7 +29,7 @@ export async function reuse(): Promise<BenchResult> {
   const pooled = nodemailer.createTransport(rawPoolOptions(server));
   try {
     const subject = "Bench: reuse";
-    const text = htmlToPlainText(HTML_BODY);
+    const text = await htmlToPlainText(HTML_BODY);
     const rawMail = { from: MAILBOX, to: RECIPIENT, subject, html: HTML_BODY, text };
     // As in the overhead benchmark: one node variant is given the text part, one generates it; each has its own login, so its own pooled transport.
     const likeForLike = nodeConfig(server, subject, { text });

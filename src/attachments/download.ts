@@ -1,4 +1,3 @@
-import axios from "axios";
 import type { Readable } from "node:stream";
 import type { Deadline } from "../execution/deadline";
 import { BlockedAddressError, blockedHostnameReason, createFetchAgents, type createGuardedLookup } from "./networkGuard";
@@ -63,6 +62,8 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
   try {
     // IP literals never reach the agents' lookup, so they are judged here and on every redirect.
     refuseHost(url.hostname);
+    // Loaded on first use: only URL attachments need it, and it is heavy to load.
+    const { default: axios } = await import("axios");
     const response = await axios.request<Readable>({
       url: url.href,
       method: "GET",
@@ -92,7 +93,7 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
       body.destroy();
       throw new DownloadError({ kind: "tooLarge", maxBytes });
     }
-    const bytes = await readCapped(body, maxBytes, () => stop.abort());
+    const bytes = await readCapped(body, maxBytes, () => stop.abort(), Number.isFinite(declared) ? declared : undefined);
     const contentType: unknown = response.headers["content-type"];
     return { bytes, contentType: typeof contentType === "string" ? contentType : undefined };
   } catch (error) {
@@ -103,20 +104,31 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
   }
 }
 
-async function readCapped(body: Readable, maxBytes: number, abort: () => void): Promise<Buffer> {
+/**
+ * Reads the body up to `maxBytes`. With a declared length the bytes go straight into one buffer of that
+ * size, so a large file is held once rather than as chunks plus their concatenation; a body that turns
+ * out longer (a compressed transfer, a wrong header) continues in chunks.
+ */
+async function readCapped(body: Readable, maxBytes: number, abort: () => void, declaredBytes?: number): Promise<Buffer> {
+  const preallocated = declaredBytes !== undefined && declaredBytes > 0 ? Buffer.allocUnsafe(declaredBytes) : undefined;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    total += buffer.length;
-    if (total > maxBytes) {
+    if (total + buffer.length > maxBytes) {
       // Stop reading now: neither memory nor the time budget is spent on the rest.
       abort();
       body.destroy();
       throw new DownloadError({ kind: "tooLarge", maxBytes });
     }
-    chunks.push(buffer);
+    if (preallocated && chunks.length === 0 && total + buffer.length <= preallocated.length) buffer.copy(preallocated, total);
+    else {
+      if (preallocated && chunks.length === 0) chunks.push(preallocated.subarray(0, total));
+      chunks.push(buffer);
+    }
+    total += buffer.length;
   }
+  if (chunks.length === 0) return preallocated ? preallocated.subarray(0, total) : Buffer.alloc(0);
   return Buffer.concat(chunks, total);
 }
 

@@ -27,7 +27,7 @@ export async function buildMailOptions(
   context: MailOptionsContext,
 ): Promise<Mail.Options> {
   const recipients = resolveRecipients(message, context.defaultFrom);
-  const body = messageBody(message);
+  const body = await messageBody(message);
   const files = await prepareAttachments(attachments, limits, context.deadline);
   return {
     from: recipients.from,
@@ -48,12 +48,12 @@ export async function buildMailOptions(
   };
 }
 
-function messageBody(message: MessageConfig): { content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] } {
+async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] }> {
   if (message.html.trim() === "") {
     // Without HTML there is nothing to offer an alternative to: a plain-text mail.
     return { content: { text: message.text ?? "" }, inlineImages: [] };
   }
   const { html, attachments } = embedDataUrlImages(message.html);
   // Always a text part next to the HTML (multipart/alternative): spam filters and text-only clients expect it.
-  return { content: { html, text: message.text ?? htmlToPlainText(message.html) }, inlineImages: attachments };
+  return { content: { html, text: message.text ?? (await htmlToPlainText(message.html)) }, inlineImages: attachments };
 }

@@ -1,4 +1,4 @@
-import { compile, type FormatCallback } from "html-to-text";
+import type { FormatCallback } from "html-to-text";
 
 /**
  * Images contribute their alt text only: their src is a data URL or a cid: reference, neither of which
@@ -10,21 +10,40 @@ const altTextOnly: FormatCallback = (elem, _walk, builder) => {
   if (typeof alt === "string" && alt.trim() !== "") builder.addInline(alt.trim());
 };
 
+let converter: Promise<(html: string) => string> | undefined;
+
 /**
- * Compiled once: html-to-text builds its selector tree per options object. Lines wrap at 78 like a
- * hand-written mail; links keep their URL in brackets unless the text already is the URL.
+ * Compiled once, on first use (html-to-text is slow to load, and mails with a custom text never need it).
+ * Lines wrap at 78 like a hand-written mail; links keep their URL unless the text already is the URL.
  */
-const convert = compile({
-  wordwrap: 78,
-  formatters: { altTextOnly },
-  selectors: [
-    { selector: "a", options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
-    { selector: "img", format: "altTextOnly" },
-    { selector: "table", format: "dataTable" },
-  ],
-});
+function loadConverter(): Promise<(html: string) => string> {
+  converter ??= import("html-to-text").then(({ compile }) =>
+    compile({
+      wordwrap: 78,
+      formatters: { altTextOnly },
+      selectors: [
+        { selector: "a", options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
+        { selector: "img", format: "altTextOnly" },
+        { selector: "table", format: "dataTable" },
+      ],
+    }),
+  );
+  return converter;
+}
+
+/** Bots send the same template again and again: remember the last few conversions of small bodies. */
+const recent = new Map<string, string>();
+const RECENT_ENTRIES = 32;
+const RECENT_MAX_HTML = 64 * 1024;
 
 /** The plain-text alternative for an HTML body, so clients without HTML still show the message. */
-export function htmlToPlainText(html: string): string {
-  return convert(html);
+export async function htmlToPlainText(html: string): Promise<string> {
+  const remembered = recent.get(html);
+  if (remembered !== undefined) return remembered;
+  const text = (await loadConverter())(html);
+  if (html.length <= RECENT_MAX_HTML) {
+    if (recent.size >= RECENT_ENTRIES) recent.delete(recent.keys().next().value as string);
+    recent.set(html, text);
+  }
+  return text;
 }

@@ -1,5 +1,4 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
-import { runBuildMime } from "../execution/runBuildMime";
 import { mimePartFields } from "./fields/mimePartFields";
 import { storageFields, storageSection } from "./fields/storageFields";
 import { t } from "./localize";
@@ -34,5 +33,9 @@ export const buildMimeNode = createNodeDescriptor({
     { type: "section", key: "storage" },
   ],
   appearance: { color: "#2D6CDF" },
-  function: async ({ cognigy, config }: INodeFunctionBaseParams) => runBuildMime(cognigy.api, config),
+  // The work is loaded on first execution: Cognigy loads every extension's descriptors at start-up.
+  function: async ({ cognigy, config }: INodeFunctionBaseParams) => {
+    const { runBuildMime } = await import("../execution/runBuildMime");
+    await runBuildMime(cognigy.api, config);
+  },
 });

@@ -1,5 +1,4 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
-import { runSendSmtpEmail } from "../execution/runSendSmtpEmail";
 import { advancedAttachmentFields, attachmentFields } from "./fields/attachmentFields";
 import { authenticationSection, connectionFields, connectionOptionsFields, connectionOptionsSection, emailServiceSection, storageAndErrorsSection } from "./fields/connectionSections";
 import { stopOnErrorField } from "./fields/errorHandlingFields";
@@ -48,7 +47,9 @@ export const sendSmtpEmailNode = createNodeDescriptor({
     { type: "section", key: "storage" },
   ],
   appearance: { color: "#2D6CDF" },
+  // The work is loaded on first execution: Cognigy loads every extension's descriptors at start-up.
   function: async ({ cognigy, config }: INodeFunctionBaseParams) => {
+    const { runSendSmtpEmail } = await import("../execution/runSendSmtpEmail");
     await runSendSmtpEmail(cognigy.api, config);
   },
 });

@@ -1,5 +1,4 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from "@cognigy/extension-tools";
-import { runVerifySmtpConnection } from "../execution/runVerifySmtpConnection";
 import { authenticationSection, connectionFields, connectionOptionsFields, connectionOptionsSection, emailServiceSection, storageAndErrorsSection } from "./fields/connectionSections";
 import { stopOnErrorField } from "./fields/errorHandlingFields";
 import { storageFields } from "./fields/storageFields";
@@ -25,7 +24,9 @@ export const verifySmtpConnectionNode = createNodeDescriptor({
     { type: "section", key: "storage" },
   ],
   appearance: { color: "#2D6CDF" },
+  // The work is loaded on first execution: Cognigy loads every extension's descriptors at start-up.
   function: async ({ cognigy, config }: INodeFunctionBaseParams) => {
+    const { runVerifySmtpConnection } = await import("../execution/runVerifySmtpConnection");
     await runVerifySmtpConnection(cognigy.api, config);
   },
 });

@@ -1,4 +1,3 @@
-import { ClientCredentials } from "simple-oauth2";
 import type { ClientCredentialsConnectionConfig } from "../config/connectionConfigs";
 import { credentialHash } from "./credentialHash";
 import { buildOAuthClient, splitTokenUrl, toIssuedToken, tokenRequestOptions } from "./tokenEndpoint";
@@ -20,6 +19,8 @@ export function clientCredentialsTokenSource(connection: ClientCredentialsConnec
     endpoint: url.label,
     renewable: true,
     async fetch() {
+      // Loaded on first use: only OAuth2 sends need it, and it is one of the heaviest modules to load.
+      const { ClientCredentials } = await import("simple-oauth2");
       const client = buildOAuthClient(
         (options) => new ClientCredentials(options),
         {

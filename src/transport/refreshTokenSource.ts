@@ -1,4 +1,3 @@
-import { AuthorizationCode } from "simple-oauth2";
 import type { OAuth2ConnectionConfig } from "../config/connectionConfigs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { credentialHash } from "./credentialHash";
@@ -32,6 +31,8 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
     renewable,
     async fetch(latestRefreshToken) {
       if (!renewable || !clientId || !clientSecret || !refreshToken) throw cannotRenew(connection.expiryDate);
+      // Loaded on first use: only OAuth2 sends need it, and it is one of the heaviest modules to load.
+      const { AuthorizationCode } = await import("simple-oauth2");
       const client = buildOAuthClient(
         (options) => new AuthorizationCode(options),
         { client: { id: clientId, secret: clientSecret }, auth: { tokenHost: url.tokenHost, tokenPath: url.tokenPath }, options: { authorizationMethod: "body" } },

@@ -4,6 +4,7 @@ import type { TransportConfig } from "../config/transportConfig";
 import type { Deadline } from "../execution/deadline";
 import { raceDeadline } from "./raceDeadline";
 import { credentialFingerprint } from "./smtpAuth";
+import { streamLargeContent } from "./streamLargeContent";
 import { smtpFailure } from "./toSmtpEmailError";
 import type { IssuedToken } from "./tokenSource";
 import { transportCache } from "./transportCache";
@@ -46,7 +47,7 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.
   const signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : deadline.signal;
   try {
-    const info = await raceDeadline(lease.mailer.sendMail({ ...mail, signal }), deadline, step, () => lease.retire());
+    const info = await raceDeadline(lease.mailer.sendMail({ ...streamLargeContent(mail), signal }), deadline, step, () => lease.retire());
     return toSentMessage(info);
   } catch (error) {
     // A server that let the budget run out may be stalling: the next send starts on a fresh transport.

@@ -3,8 +3,8 @@ import { embedDataUrlImages } from "../../src/message/inlineImages";
 import { htmlToPlainText } from "../../src/message/plainText";
 
 describe("htmlToPlainText", () => {
-  it("keeps links, drops images to their alt text, and renders lists and tables", () => {
-    const text = htmlToPlainText(
+  it("keeps links, drops images to their alt text, and renders lists and tables", async () => {
+    const text = await htmlToPlainText(
       '<p>Dear <b>Jane</b>,</p><p>see <a href="https://example.com/x">our offer</a> or https://example.com: <a href="https://example.com">https://example.com</a>.</p>' +
         '<img src="data:image/png;base64,AAAA" alt="Company logo"><img src="cid:x@y">' +
         "<ul><li>one</li><li>two</li></ul><table><tr><th>Item</th><th>Qty</th></tr><tr><td>Tea</td><td>2</td></tr></table>",
@@ -18,8 +18,8 @@ describe("htmlToPlainText", () => {
     expect(text).toMatch(/ITEM +QTY\nTea +2/);
   });
 
-  it("wraps long paragraphs at 78 characters", () => {
-    const lines = htmlToPlainText(`<p>${"lorem ipsum ".repeat(40)}</p>`).split("\n");
+  it("wraps long paragraphs at 78 characters", async () => {
+    const lines = (await htmlToPlainText(`<p>${"lorem ipsum ".repeat(40)}</p>`)).split("\n");
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(78);
   });
 });
@@ -56,5 +56,18 @@ describe("sanitizeSubject", () => {
   it("turns every kind of line break into a space and leaves the rest", () => {
     expect(sanitizeSubject("a\r\nb\nc\rd\r\n\r\ne")).toBe("a b c d  e");
     expect(sanitizeSubject("Grüße\t✓")).toBe("Grüße\t✓");
+  });
+});
+
+describe("htmlToPlainText's memory of recent bodies", () => {
+  it("gives the same text for a body it converted before", async () => {
+    const html = "<p>Your code is <b>1234</b></p>";
+    const first = await htmlToPlainText(html);
+    expect(await htmlToPlainText(html)).toBe(first);
+    expect(first).toBe("Your code is 1234");
+  });
+
+  it("keeps converting new bodies once it is full", async () => {
+    for (let index = 0; index < 40; index++) expect(await htmlToPlainText(`<p>n${index}</p>`)).toBe(`n${index}`);
   });
 });
