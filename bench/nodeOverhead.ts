@@ -3,8 +3,9 @@
  * the same pooled transport settings, same server, same message.
  *
  * Two node variants: "like for like" is given the same HTML and plain text raw nodemailer gets
- * (Custom Plain-Text Content set); "typical" only the HTML, from which the node generates the text
- * part on every send (raw nodemailer gets that text ready-made). The target is judged on both.
+ * (Custom Plain-Text Content set); "typical" only the HTML, from which the node derives the text part
+ * (converted once per distinct body, then remembered; raw nodemailer gets that text ready-made). The
+ * target is judged on both.
  */
 import nodemailer from "nodemailer";
 import { htmlToPlainText } from "../src/message/plainText";

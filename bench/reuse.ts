@@ -90,7 +90,7 @@ export async function reuse(): Promise<BenchResult> {
         `${rounds} interleaved rounds (order rotating): ${POOLED_SENDS_PER_ROUND} sequential sends for the pooled variants, ${PER_SEND_SENDS_PER_ROUND} for the per-send variant; msgs/s per round, medians reported.`,
         ...[...samples].map(([name, rates]) => `${name}: ${rates.map((v) => fmt(v, 1)).join(", ")} (range ${fmtRange(rates, 1)})`),
         `Each pooled round includes one reconnect (maxMessages 100: TCP + TLS + 100 ms greeting wait + AUTH), as sustained sending does; the node's transport cache held ${transports.inService} transport(s) in service, ${transports.retiring} retiring, after the run (one per login).`,
-        "The typical node config has HTML only and the node generates the text part on every send; raw nodemailer and the like-for-like node are handed the same text ready-made.",
+        "The typical node config has HTML only: the node derives the text part, converting each distinct HTML body once and remembering the last 32 (every send here uses the same template, as a bot sending one template would); raw nodemailer and the like-for-like node are handed the same text ready-made.",
       ],
     };
   } finally {
