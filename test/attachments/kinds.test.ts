@@ -2,23 +2,14 @@ import type Mail from "nodemailer/lib/mailer";
 import { prepareAttachment } from "../../src/attachments";
 import { buildMimePart } from "../../src/attachments/mimePart";
 import type { AttachmentSpec } from "../../src/config/attachmentSpecs";
-import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
 import { createDeadline } from "../../src/execution/deadline";
+import { rejectionOf } from "../support/smtpEmailErrors";
 
 const deadline = createDeadline(10_000);
 afterAll(() => deadline.dispose());
 
 const prepare = (spec: AttachmentSpec): Promise<Mail.Attachment> => prepareAttachment(spec, { limits: { maxBytes: 1024 * 1024, allowPrivateNetworkUrls: false }, deadline });
 
-async function failure(spec: AttachmentSpec): Promise<SmtpEmailError> {
-  try {
-    await prepare(spec);
-  } catch (error) {
-    if (error instanceof SmtpEmailError) return error;
-    throw error;
-  }
-  throw new Error("expected an SmtpEmailError");
-}
 
 describe("text attachments", () => {
   it("attach the text as UTF-8 bytes, attachment.txt by default", async () => {
@@ -59,19 +50,19 @@ describe("base64 attachments", () => {
   });
 
   it("refuse invalid Base64 instead of attaching a corrupt file", async () => {
-    const error = await failure({ type: "base64", origin: "extraAttachments[2]", base64: "iVBORw0K GgoA*AAA" });
+    const error = await rejectionOf(prepare({ type: "base64", origin: "extraAttachments[2]", base64: "iVBORw0K GgoA*AAA" }));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("extraAttachments");
     expect(error.message).toBe(
       'extraAttachments[2]: the Base64 content is invalid: the character "*" at position 14 is not part of the Base64 alphabet. Nothing was attached, to avoid sending a corrupt file.',
     );
-    const single = await failure({ type: "base64", origin: "Attachment", base64: "iVBORw0KG" });
+    const single = await rejectionOf(prepare({ type: "base64", origin: "Attachment", base64: "iVBORw0KG" }));
     expect(single.details.field).toBe("attachmentBase64");
     expect(single.message).toMatch(/^Attachment: the Base64 content is invalid: its length does not fit Base64/);
   });
 
   it("refuse an invalid content type", async () => {
-    const error = await failure({ type: "base64", origin: "Attachment", base64: "AAAA", contentType: "pdf" });
+    const error = await rejectionOf(prepare({ type: "base64", origin: "Attachment", base64: "AAAA", contentType: "pdf" }));
     expect(error.details.field).toBe("attachmentContentType");
     expect(error.message).toMatch(/the MIME type "pdf" is not a valid type\/subtype/);
   });
@@ -92,7 +83,7 @@ describe("custom attachments", () => {
   });
 
   it.each(["csv", "text/ csv", "text/csv\r\nBcc: x@example.com", "text/c@sv", "text/csv; charset"])("refuse the content type %j", async (contentType) => {
-    const error = await failure({ type: "custom", origin: "Attachment", content: "x", contentType });
+    const error = await rejectionOf(prepare({ type: "custom", origin: "Attachment", content: "x", contentType }));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("attachmentContentType");
     expect(error.message).toMatch(/^Attachment: the MIME type .* is not a valid type\/subtype\.$/);
@@ -140,7 +131,7 @@ describe("mime attachments", () => {
     [`Content-Type: text/plain\r\n\r\n${"x".repeat(999)}`, /longer than the 998 characters/],
     ["Content-Type: text/plain\r\nBad Header Line\r\n\r\nx", /line 2 \("Bad Header Line"\) is not a "Name: value" header/],
   ])("refuse %j with a clear error", async (mime, problem) => {
-    const error = await failure({ type: "mime", origin: "extraAttachments[0]", mime });
+    const error = await rejectionOf(prepare({ type: "mime", origin: "extraAttachments[0]", mime }));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("extraAttachments");
     expect(error.message).toMatch(/^extraAttachments\[0\]: /);

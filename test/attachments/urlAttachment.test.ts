@@ -3,9 +3,9 @@ import type dns from "node:dns";
 import type Mail from "nodemailer/lib/mailer";
 import { prepareAttachment, prepareAttachments } from "../../src/attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../../src/config/attachmentSpecs";
-import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
 import { createDeadline, type Deadline } from "../../src/execution/deadline";
 import { startHttpFileServer, type HttpFileServer } from "../message/helpers/httpFileServer";
+import { rejectionOf } from "../support/smtpEmailErrors";
 
 const MB = 1024 * 1024;
 const open: AttachmentLimits = { maxBytes: 10 * MB, allowPrivateNetworkUrls: true };
@@ -39,21 +39,12 @@ async function attach(spec: AttachmentSpec, limits: AttachmentLimits = open, opt
   return prepareAttachment(spec, { limits, deadline }, options);
 }
 
-async function failure(run: () => Promise<unknown>): Promise<SmtpEmailError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof SmtpEmailError) return error;
-    throw error;
-  }
-  throw new Error("expected an SmtpEmailError");
-}
 
 const bytesOf = (attachment: Mail.Attachment): Buffer => attachment.content as Buffer;
 
 describe("url attachments from a local HTTP server", () => {
   it("refuses 127.0.0.1 by default, naming the toggle that allows it", async () => {
-    const error = await failure(() => attach(urlSpec(http.url("/files/report.pdf")), guarded));
+    const error = await rejectionOf(attach(urlSpec(http.url("/files/report.pdf")), guarded));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("attachmentUrl");
     expect(error.message).toMatch(/^Attachment: the URL was refused because 127\.0\.0\.1 is a loopback address/);
@@ -65,7 +56,7 @@ describe("url attachments from a local HTTP server", () => {
     const resolver = (_host: string, _options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) =>
       callback(null, [{ address: "127.0.0.1", family: 4 }]);
     const url = http.url("/files/report.pdf").replace("127.0.0.1", "files.public.example");
-    const error = await failure(() => attach(urlSpec(url), guarded, { resolver }));
+    const error = await rejectionOf(attach(urlSpec(url), guarded, { resolver }));
     expect(error.message).toMatch(/files\.public\.example resolves to 127\.0\.0\.1 \(a loopback address/);
   });
 
@@ -94,19 +85,19 @@ describe("url attachments from a local HTTP server", () => {
     const attachment = await attach(urlSpec(http.url("/redirect/5/files/report.pdf")));
     expect(bytesOf(attachment).toString()).toBe("%PDF-1.4 test");
     expect(attachment.filename).toBe("report.pdf");
-    const error = await failure(() => attach(urlSpec(http.url("/redirect/6/files/report.pdf"))));
+    const error = await rejectionOf(attach(urlSpec(http.url("/redirect/6/files/report.pdf"))));
     expect(error.message).toBe("Attachment: the URL redirected more than 5 times.");
   });
 
   it("reports HTTP errors with the status", async () => {
-    const error = await failure(() => attach(urlSpec(http.url("/missing.pdf"), { origin: "extraAttachments[1]" })));
+    const error = await rejectionOf(attach(urlSpec(http.url("/missing.pdf"), { origin: "extraAttachments[1]" })));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("extraAttachments");
     expect(error.message).toMatch(/^extraAttachments\[1\]: the server at http:\/\/127\.0\.0\.1:\d+ answered HTTP 404 Not Found/);
   });
 
   it("reports refused connections", async () => {
-    const error = await failure(() => attach(urlSpec("http://127.0.0.1:1/x.pdf")));
+    const error = await rejectionOf(attach(urlSpec("http://127.0.0.1:1/x.pdf")));
     expect(error.message).toMatch(/could not be downloaded from http:\/\/127\.0\.0\.1:1: the server refused the connection/);
   });
 
@@ -116,7 +107,7 @@ describe("url attachments from a local HTTP server", () => {
     http.serve("/files/sized.bin", { body });
     const limits = { maxBytes: 1 * MB, allowPrivateNetworkUrls: true };
     for (const path of ["/files/chunked.bin", "/files/sized.bin"]) {
-      const error = await failure(() => attach(urlSpec(http.url(path)), limits));
+      const error = await rejectionOf(attach(urlSpec(http.url(path)), limits));
       expect(error.code).toBe("attachment");
       expect(error.message).toMatch(/larger than the limit of 1 MB/);
       expect(error.hint).toContain("maxAttachmentSizeMb");
@@ -137,7 +128,7 @@ describe("url attachments from a local HTTP server", () => {
     deadline.dispose();
     deadline = createDeadline(300);
     const started = Date.now();
-    const error = await failure(() => attach(urlSpec(http.url("/files/stalled.bin"))));
+    const error = await rejectionOf(attach(urlSpec(http.url("/files/stalled.bin"))));
     expect(error.code).toBe("timeout");
     expect(error.message).toMatch(/while downloading the attachment from http:\/\/127\.0\.0\.1/);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -146,20 +137,20 @@ describe("url attachments from a local HTTP server", () => {
   it("turns a spent time budget into a timeout error", async () => {
     deadline.dispose();
     deadline = createDeadline(0);
-    const error = await failure(() => attach(urlSpec(http.url("/files/report.pdf"))));
+    const error = await rejectionOf(attach(urlSpec(http.url("/files/report.pdf"))));
     expect(error.code).toBe("timeout");
   });
 });
 
 describe("url attachments: schemes and data URLs", () => {
   it.each(["file:///etc/passwd", "ftp://example.com/a.txt", "gopher://example.com/", "javascript:alert(1)"])("refuses %s with a clear error", async (url) => {
-    const error = await failure(() => attach(urlSpec(url)));
+    const error = await rejectionOf(attach(urlSpec(url)));
     expect(error.code).toBe("attachment");
     expect(error.message).toMatch(/^Attachment: URLs with the scheme "[a-z]+:" are not supported; only http, https and data URLs can be attached\.$/);
   });
 
   it("refuses text that is not a URL", async () => {
-    expect((await failure(() => attach(urlSpec("report.pdf")))).message).toMatch(/"report\.pdf" is not a valid URL/);
+    expect((await rejectionOf(attach(urlSpec("report.pdf")))).message).toMatch(/"report\.pdf" is not a valid URL/);
   });
 
   it("decodes data URLs, with a name from fileName or attachment.<ext>", async () => {
@@ -171,9 +162,9 @@ describe("url attachments: schemes and data URLs", () => {
   });
 
   it("refuses invalid and over-limit data URLs", async () => {
-    expect((await failure(() => attach(urlSpec("data:application/pdf;base64,JVB!ERi0")))).message).toMatch(/data URL is invalid: its Base64 data is invalid/);
+    expect((await rejectionOf(attach(urlSpec("data:application/pdf;base64,JVB!ERi0")))).message).toMatch(/data URL is invalid: its Base64 data is invalid/);
     const big = `data:application/octet-stream;base64,${Buffer.alloc(2048).toString("base64")}`;
-    expect((await failure(() => attach(urlSpec(big), { maxBytes: 1024, allowPrivateNetworkUrls: false }))).message).toMatch(/larger than the limit of 1 KB/);
+    expect((await rejectionOf(attach(urlSpec(big), { maxBytes: 1024, allowPrivateNetworkUrls: false }))).message).toMatch(/larger than the limit of 1 KB/);
   });
 });
 
@@ -190,7 +181,7 @@ describe("prepareAttachments", () => {
 
   it("fails with the first error, naming its origin", async () => {
     const specs: AttachmentSpec[] = [urlSpec(http.url("/files/report.pdf")), { type: "base64", origin: "extraAttachments[3]", base64: "@@@" }];
-    const error = await failure(() => prepareAttachments(specs, open, deadline));
+    const error = await rejectionOf(prepareAttachments(specs, open, deadline));
     expect(error.message).toMatch(/^extraAttachments\[3\]: the Base64 content is invalid/);
   });
 });

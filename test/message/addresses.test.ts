@@ -1,19 +1,10 @@
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
 import { parseAddressList, parseSingleAddress, type AddressField } from "../../src/message/addressList";
 import { emailAddressProblem } from "../../src/message/emailAddress";
 import { resolveRecipients } from "../../src/message/recipients";
 import { requiresSmtpUtf8 } from "../../src/message/smtpUtf8";
+import { errorOf } from "../support/smtpEmailErrors";
 
-function errorOf(run: () => unknown): SmtpEmailError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SmtpEmailError) return error;
-    throw error;
-  }
-  throw new Error("expected an SmtpEmailError");
-}
 
 const message = (overrides: Partial<MessageConfig> = {}): MessageConfig => ({
   to: "jane@example.com",

@@ -6,7 +6,6 @@ import crypto from "node:crypto";
 import nodemailer from "nodemailer";
 import type { AttachmentLimits, AttachmentSpec } from "../../src/config/attachmentSpecs";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
 import type { Deadline } from "../../src/execution/deadline";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
 import { requiresSmtpUtf8 } from "../../src/message/smtpUtf8";
@@ -16,6 +15,7 @@ import { testDeadline } from "./helpers/deadline";
 import { startHttpFileServer, type HttpFileServer } from "./helpers/httpFileServer";
 import { startMailSink, topLevelHeaders, type MailSink } from "./helpers/mailSink";
 import { describeTree, mimeTree } from "./helpers/mimeTree";
+import { rejectionOf } from "../support/smtpEmailErrors";
 
 const MB = 1024 * 1024;
 const limits: AttachmentLimits = { maxBytes: 10 * MB, allowPrivateNetworkUrls: true };
@@ -52,15 +52,6 @@ async function deliver(config: MessageConfig, attachments: AttachmentSpec[] = []
   return sink.send(options);
 }
 
-async function rejection(run: () => Promise<unknown>): Promise<SmtpEmailError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof SmtpEmailError) return error;
-    throw error;
-  }
-  throw new Error("expected an SmtpEmailError");
-}
 
 describe("structure", () => {
   it("HTML only becomes multipart/alternative with a generated plain-text part", async () => {
@@ -244,7 +235,7 @@ describe("bad input fails before anything is sent", () => {
     ["a file: URL", {}, [{ type: "url", origin: "Attachment", url: "file:///etc/passwd" }], "attachment", "attachmentUrl", /scheme "file:" are not supported/],
   ])("%s", async (_label, overrides, attachments, code, field, text) => {
     const before = sink.server.messages.length;
-    const error = await rejection(() => buildMailOptions(message(overrides), attachments, limits, { defaultFrom: "bot@example.com", deadline }));
+    const error = await rejectionOf(buildMailOptions(message(overrides), attachments, limits, { defaultFrom: "bot@example.com", deadline }));
     expect(error.code).toBe(code);
     expect(error.details.field).toBe(field);
     expect(error.message).toMatch(text);
@@ -252,7 +243,7 @@ describe("bad input fails before anything is sent", () => {
   });
 
   it("no sender at all is a configuration error", async () => {
-    const error = await rejection(() => buildMailOptions(message(), [], limits, { deadline }));
+    const error = await rejectionOf(buildMailOptions(message(), [], limits, { deadline }));
     expect(error).toMatchObject({ code: "configuration", details: { field: "from" } });
   });
 });

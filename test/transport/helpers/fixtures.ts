@@ -1,7 +1,6 @@
 import type Mail from "nodemailer/lib/mailer";
 import { parseSendSmtpEmailConfig } from "../../../src/config/sendSmtpEmailConfig";
 import type { TransportConfig } from "../../../src/config/transportConfig";
-import { SmtpEmailError } from "../../../src/errors/SmtpEmailError";
 import { createDeadline, type Deadline } from "../../../src/execution/deadline";
 import { testCa } from "../../support/tlsFixtures";
 
@@ -27,16 +26,7 @@ export function message(subject: string, extra: Partial<Mail.Options> = {}): Mai
   return { from: "alice@example.com", to: "bob@example.com", subject, text: `Body of ${subject}`, ...extra };
 }
 
-/** The SmtpEmailError a promise rejects with; fails the test if it resolves or rejects with anything else. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<SmtpEmailError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SmtpEmailError) return error;
-    throw new Error(`expected an SmtpEmailError, got ${String(error)}`);
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
+export { rejectionOf } from "../../support/smtpEmailErrors";
 
 /** Polls until `condition` holds, for effects that follow a send asynchronously (sockets closing). */
 export async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<void> {
