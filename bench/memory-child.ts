@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import net from "node:net";
 import nodemailer from "nodemailer";
 import { runSendSmtpEmail } from "../src/execution/runSendSmtpEmail";
 import type { SendResult } from "../src/result/sendResult";
@@ -101,6 +102,10 @@ async function main(): Promise<MemoryChildResult> {
     allowPrivateNetworkUrls: true,
     timeoutSeconds: 60,
   };
+  // The file server is on loopback, which flows can never reach: only code can trust it.
+  const trustedAddresses = new net.BlockList();
+  trustedAddresses.addAddress("127.0.0.1");
+  const seams = { trustedAddresses };
   const attachment = (big: boolean): Record<string, unknown> =>
     args.mode === "url"
       ? { attachmentType: "url", attachmentUrl: big ? args.bigUrl : args.smallUrl, attachmentFileName: "file.bin" }
@@ -113,7 +118,7 @@ async function main(): Promise<MemoryChildResult> {
   };
 
   // Warm up with a small attachment of the same kind: every module and code path is loaded, the pooled connection is open.
-  const warmUp = args.mode === "raw" ? await rawSend(randomBytes(1024)) : await runSendSmtpEmail(api, { ...base, ...attachment(false) });
+  const warmUp = args.mode === "raw" ? await rawSend(randomBytes(1024)) : await runSendSmtpEmail(api, { ...base, ...attachment(false) }, seams);
   if (!warmUp.success) throw new Error(`warm-up send failed: ${warmUp.error.message}`);
   // For Base64 the config (with its string) exists before the baseline, as it does before a node runs; for raw, the Buffer.
   const config = args.mode === "raw" ? {} : { ...base, ...attachment(true) };
@@ -126,7 +131,7 @@ async function main(): Promise<MemoryChildResult> {
   const baselineRss = process.memoryUsage.rss();
   await ask(sampler, "start");
   const start = process.hrtime.bigint();
-  const result = rawContent ? await rawSend(rawContent) : await runSendSmtpEmail(api, config);
+  const result = rawContent ? await rawSend(rawContent) : await runSendSmtpEmail(api, config, seams);
   const sendMs = Number(process.hrtime.bigint() - start) / 1e6;
   const { peak, samples } = await ask<{ peak: number; samples: number }>(sampler, "stop");
   const peakHwmRss = hwmReset ? highWaterMark() : undefined;

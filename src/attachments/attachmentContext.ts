@@ -1,11 +1,15 @@
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
+import { MAX_TOTAL_ATTACHMENT_MB } from "../config/attachmentSpecs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import type { Deadline } from "../execution/deadline";
+import type { ByteBudget } from "./byteBudget";
 
 /** What every attachment kind may need besides its spec. */
 export interface AttachmentContext {
   limits: AttachmentLimits;
   deadline: Deadline;
+  /** What all attachments of this mail may still take together. */
+  budget: ByteBudget;
 }
 
 /** The node field an attachment came from: its own field for the single attachment, else the JSON list. */
@@ -31,4 +35,13 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} bytes`;
+}
+
+/** The error when the attachments of one mail together pass the total limit. */
+export function overBudgetError(spec: Pick<AttachmentSpec, "type" | "origin">, limit: number): SmtpEmailError {
+  return attachmentError(
+    spec,
+    `all attachments of this mail together would be larger than ${formatBytes(limit)}, so it was not attached (the limit is ${MAX_TOTAL_ATTACHMENT_MB} MB per mail).`,
+    "Attach fewer or smaller files, or send links to large files instead. Many mail servers refuse messages over 10–25 MB anyway.",
+  );
 }

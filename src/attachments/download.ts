@@ -1,12 +1,17 @@
 import type { Readable } from "node:stream";
 import type { Deadline } from "../execution/deadline";
-import { BlockedAddressError, blockedHostnameReason, createFetchAgents, type createGuardedLookup } from "./networkGuard";
+import type { ByteBudget } from "./byteBudget";
+import { BlockedAddressError, createFetchAgents, hostnameRefusal, type NetworkPolicy, type createGuardedLookup } from "./networkGuard";
 
 export const MAX_REDIRECTS = 5;
+
+/** A Content-Length is only a claim: this much is reserved up front, the rest only as bytes arrive. */
+export const MAX_PREALLOCATED_BYTES = 1024 * 1024;
 
 export type DownloadFailure =
   | { kind: "blocked"; detail: string }
   | { kind: "tooLarge"; maxBytes: number }
+  | { kind: "overBudget"; limit: number }
   | { kind: "status"; status: number; statusText: string }
   | { kind: "redirects" }
   | { kind: "timeout" }
@@ -22,12 +27,14 @@ export class DownloadError extends Error {
 
 export interface DownloadOptions {
   maxBytes: number;
-  allowPrivateNetworks: boolean;
+  policy: NetworkPolicy;
   deadline: Deadline;
+  /** Shared by all attachments of one mail; the download stops as soon as it is used up. */
+  budget: ByteBudget;
   /** Aborts this download early, e.g. because a sibling attachment already failed. */
   signal?: AbortSignal;
   /** Replaces the system DNS resolver; for tests only. */
-  resolver?: Parameters<typeof createGuardedLookup>[0];
+  resolver?: Parameters<typeof createGuardedLookup>[1];
 }
 
 export interface Downloaded {
@@ -43,10 +50,9 @@ export interface Downloaded {
  * most five redirects.
  */
 export async function download(url: URL, options: DownloadOptions): Promise<Downloaded> {
-  const { maxBytes, allowPrivateNetworks, deadline } = options;
+  const { maxBytes, policy, deadline, budget } = options;
   const refuseHost = (hostname: string): void => {
-    if (allowPrivateNetworks) return;
-    const reason = blockedHostnameReason(hostname);
+    const reason = hostnameRefusal(hostname, policy);
     if (reason) throw new BlockedAddressError(hostname, undefined, reason);
   };
 
@@ -58,7 +64,7 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
   const timeout = setTimeout(() => timer.abort(), remaining);
   const signal = AbortSignal.any([deadline.signal, timer.signal, stop.signal, ...(options.signal ? [options.signal] : [])]);
   const timedOut = () => deadline.signal.aborted || timer.signal.aborted;
-  const agents = createFetchAgents(allowPrivateNetworks, options.resolver);
+  const agents = createFetchAgents(policy, options.resolver);
   try {
     // IP literals never reach the agents' lookup, so they are judged here and on every redirect.
     refuseHost(url.hostname);
@@ -93,7 +99,11 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
       body.destroy();
       throw new DownloadError({ kind: "tooLarge", maxBytes });
     }
-    const bytes = await readCapped(body, maxBytes, () => stop.abort(), Number.isFinite(declared) ? declared : undefined);
+    if (Number.isFinite(declared) && declared > budget.remaining) {
+      body.destroy();
+      throw new DownloadError({ kind: "overBudget", limit: budget.limit });
+    }
+    const bytes = await readCapped(body, { maxBytes, budget, abort: () => stop.abort(), declaredBytes: Number.isFinite(declared) ? declared : undefined });
     const contentType: unknown = response.headers["content-type"];
     return { bytes, contentType: typeof contentType === "string" ? contentType : undefined };
   } catch (error) {
@@ -104,32 +114,50 @@ export async function download(url: URL, options: DownloadOptions): Promise<Down
   }
 }
 
+interface ReadLimits {
+  maxBytes: number;
+  budget: ByteBudget;
+  abort: () => void;
+  declaredBytes?: number;
+}
+
 /**
- * Reads the body up to `maxBytes`. With a declared length the bytes go straight into one buffer of that
- * size, so a large file is held once rather than as chunks plus their concatenation; a body that turns
- * out longer (a compressed transfer, a wrong header) continues in chunks.
+ * Reads the body up to `maxBytes` and within the mail's budget. The bytes go into one growing buffer,
+ * so a large file is held about once rather than as chunks plus their concatenation. A declared length
+ * sizes that buffer only as far as bytes back it: never more than 1 MB ahead of what arrived, so
+ * responses that claim gigabytes and send one byte cannot reserve memory.
  */
-async function readCapped(body: Readable, maxBytes: number, abort: () => void, declaredBytes?: number): Promise<Buffer> {
-  const preallocated = declaredBytes !== undefined && declaredBytes > 0 ? Buffer.allocUnsafe(declaredBytes) : undefined;
-  const chunks: Buffer[] = [];
+async function readCapped(body: Readable, limits: ReadLimits): Promise<Buffer> {
+  const { maxBytes, budget, declaredBytes } = limits;
+  const stop = (failure: DownloadFailure): never => {
+    // Stop reading now: neither memory nor the time budget is spent on the rest.
+    limits.abort();
+    body.destroy();
+    throw new DownloadError(failure);
+  };
+  let buffer = Buffer.alloc(0);
   let total = 0;
   for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    if (total + buffer.length > maxBytes) {
-      // Stop reading now: neither memory nor the time budget is spent on the rest.
-      abort();
-      body.destroy();
-      throw new DownloadError({ kind: "tooLarge", maxBytes });
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    const needed = total + bytes.length;
+    if (needed > maxBytes) stop({ kind: "tooLarge", maxBytes });
+    if (!budget.take(bytes.length)) stop({ kind: "overBudget", limit: budget.limit });
+    if (needed > buffer.length) {
+      const grown = Buffer.allocUnsafe(nextCapacity(needed, maxBytes, declaredBytes));
+      buffer.copy(grown, 0, 0, total);
+      buffer = grown;
     }
-    if (preallocated && chunks.length === 0 && total + buffer.length <= preallocated.length) buffer.copy(preallocated, total);
-    else {
-      if (preallocated && chunks.length === 0) chunks.push(preallocated.subarray(0, total));
-      chunks.push(buffer);
-    }
-    total += buffer.length;
+    bytes.copy(buffer, total);
+    total = needed;
   }
-  if (chunks.length === 0) return preallocated ? preallocated.subarray(0, total) : Buffer.alloc(0);
-  return Buffer.concat(chunks, total);
+  // A shorter body than declared keeps only what arrived (the copy happens only when the server lied).
+  return total === buffer.length ? buffer : Buffer.from(buffer.subarray(0, total));
+}
+
+/** Room for `needed` bytes and more: up to the declared length but at most 1 MB (or double) ahead, never past the limit. */
+function nextCapacity(needed: number, maxBytes: number, declaredBytes: number | undefined): number {
+  const wanted = declaredBytes !== undefined && declaredBytes >= needed ? Math.min(declaredBytes, Math.max(needed * 2, needed + MAX_PREALLOCATED_BYTES)) : needed * 2;
+  return Math.min(wanted, maxBytes);
 }
 
 function classify(error: unknown, timedOut: boolean): DownloadError {

@@ -1,7 +1,8 @@
 import type Mail from "nodemailer/lib/mailer";
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
 import type { Deadline } from "../execution/deadline";
-import type { AttachmentContext } from "./attachmentContext";
+import { overBudgetError, type AttachmentContext } from "./attachmentContext";
+import { ByteBudget } from "./byteBudget";
 import { base64Attachment } from "./base64Attachment";
 import { customAttachment } from "./customAttachment";
 import { mimeAttachment } from "./mimeAttachment";
@@ -12,13 +13,24 @@ export type { AttachmentContext } from "./attachmentContext";
 export type { MimePartValue, MimePartInput } from "./mimePart";
 export { buildMimePart } from "./mimePart";
 export { decodeBase64Strict } from "./base64";
-export { blockedAddressReason, blockedHostnameReason, createGuardedLookup } from "./networkGuard";
+export { ByteBudget } from "./byteBudget";
+export { addressRefusal, classifyAddress, classifyHostname, createGuardedLookup, hostnameRefusal, type NetworkPolicy } from "./networkGuard";
+export type { UrlAttachmentOptions } from "./urlAttachment";
+
+/** Set by code only, never from node config: see UrlAttachmentOptions. */
+export type AttachmentSeams = Omit<UrlAttachmentOptions, "signal">;
 
 /** Turns one attachment spec into what nodemailer attaches; each kind lives in its own file. */
 export async function prepareAttachment(spec: AttachmentSpec, context: AttachmentContext, options: UrlAttachmentOptions = {}): Promise<Mail.Attachment> {
+  // URL attachments count their bytes against the budget as they arrive; the others are counted here.
+  if (spec.type === "url") return urlAttachment(spec, context, options);
+  const attachment = preparedInMemory(spec);
+  if (!context.budget.take(sizeOf(attachment))) throw overBudgetError(spec, context.budget.limit);
+  return attachment;
+}
+
+function preparedInMemory(spec: Exclude<AttachmentSpec, { type: "url" }>): Mail.Attachment {
   switch (spec.type) {
-    case "url":
-      return urlAttachment(spec, context, options);
     case "text":
       return textAttachment(spec);
     case "base64":
@@ -30,6 +42,12 @@ export async function prepareAttachment(spec: AttachmentSpec, context: Attachmen
     default:
       return unknownKind(spec);
   }
+}
+
+function sizeOf(attachment: Mail.Attachment): number {
+  const body: unknown = attachment.raw ?? attachment.content;
+  if (Buffer.isBuffer(body)) return body.length;
+  return typeof body === "string" ? Buffer.byteLength(body, "utf8") : 0;
 }
 
 function unknownKind(spec: never): never {
@@ -44,12 +62,12 @@ export async function prepareAttachments(
   specs: AttachmentSpec[],
   limits: AttachmentLimits,
   deadline: Deadline,
-  options: Omit<UrlAttachmentOptions, "signal"> = {},
+  options: AttachmentSeams = {},
 ): Promise<Mail.Attachment[]> {
   if (specs.length === 0) return [];
   deadline.check("preparing the attachments");
   const batch = new AbortController();
-  const context: AttachmentContext = { limits, deadline };
+  const context: AttachmentContext = { limits, deadline, budget: new ByteBudget(limits.maxTotalBytes) };
   try {
     return await Promise.all(
       specs.map((spec) =>

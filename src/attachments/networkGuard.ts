@@ -8,6 +8,10 @@ import net from "node:net";
  * (cloud metadata at 169.254.169.254, admin UIs on 10.x, localhost) and mail the answer out. The check
  * runs in the agents' DNS lookup, i.e. on the address the socket actually connects to, for the first
  * request and every redirect alike, so DNS tricks (a public name resolving to 127.0.0.1) do not help.
+ *
+ * It is an allow-list: only globally routable unicast addresses are reachable by default. Allow
+ * Attachment URLs in Private Networks adds the private ranges and nothing else; loopback, link-local,
+ * cloud metadata and every special-purpose range stay refused whatever the flow says.
  */
 
 /** Raised from inside the lookup; the downloader finds it in axios's error cause chain. */
@@ -22,79 +26,107 @@ export class BlockedAddressError extends Error {
   }
 }
 
-type Range = [base: number, prefix: number, reason: string];
+/** public: always reachable; private: reachable when the flow allows private networks; refused: never. */
+export type AddressClass = { kind: "public" } | { kind: "private" | "refused"; reason: string };
 
-const IPV4_RANGES: Range[] = [
-  [ipv4("0.0.0.0"), 8, 'a "this network" address (0.0.0.0/8)'],
-  [ipv4("10.0.0.0"), 8, "a private address (10.0.0.0/8)"],
-  [ipv4("100.64.0.0"), 10, "a carrier-grade NAT address (100.64.0.0/10)"],
-  [ipv4("127.0.0.0"), 8, "a loopback address (127.0.0.0/8)"],
-  [ipv4("169.254.0.0"), 16, "a link-local address (169.254.0.0/16, cloud metadata services live here)"],
-  [ipv4("172.16.0.0"), 12, "a private address (172.16.0.0/12)"],
-  [ipv4("192.0.0.0"), 24, "an IETF protocol address (192.0.0.0/24)"],
-  [ipv4("192.168.0.0"), 16, "a private address (192.168.0.0/16)"],
-  [ipv4("198.18.0.0"), 15, "a benchmarking address (198.18.0.0/15)"],
-  [ipv4("224.0.0.0"), 4, "a multicast address (224.0.0.0/4)"],
-  [ipv4("240.0.0.0"), 4, "a reserved address (240.0.0.0/4)"],
+/** Who may be reached. Built from node config, plus what only code can add. */
+export interface NetworkPolicy {
+  allowPrivateNetworks: boolean;
+  /**
+   * Addresses reachable whatever their class. Only code sets it, never node config or the environment:
+   * tests use it for their file servers on 127.0.0.1.
+   */
+  trustedAddresses?: net.BlockList;
+}
+
+type Rule = { family: "ipv4" | "ipv6"; network: string; prefix: number; kind: "private" | "refused"; reason: string };
+
+/** Checked in order; the first match decides. Metadata addresses come before the private ranges they sit in. */
+const RULES: Rule[] = [
+  { family: "ipv4", network: "169.254.0.0", prefix: 16, kind: "refused", reason: "a link-local address (169.254.0.0/16, cloud metadata services live here)" },
+  { family: "ipv4", network: "100.100.100.200", prefix: 32, kind: "refused", reason: "a cloud metadata address (100.100.100.200)" },
+  { family: "ipv4", network: "0.0.0.0", prefix: 8, kind: "refused", reason: 'a "this network" address (0.0.0.0/8)' },
+  { family: "ipv4", network: "127.0.0.0", prefix: 8, kind: "refused", reason: "a loopback address (127.0.0.0/8)" },
+  { family: "ipv4", network: "10.0.0.0", prefix: 8, kind: "private", reason: "a private address (10.0.0.0/8)" },
+  { family: "ipv4", network: "172.16.0.0", prefix: 12, kind: "private", reason: "a private address (172.16.0.0/12)" },
+  { family: "ipv4", network: "192.168.0.0", prefix: 16, kind: "private", reason: "a private address (192.168.0.0/16)" },
+  { family: "ipv4", network: "100.64.0.0", prefix: 10, kind: "private", reason: "a carrier-grade NAT address (100.64.0.0/10)" },
+  { family: "ipv4", network: "192.0.0.0", prefix: 24, kind: "refused", reason: "an IETF protocol address (192.0.0.0/24)" },
+  { family: "ipv4", network: "192.0.2.0", prefix: 24, kind: "refused", reason: "a documentation address (192.0.2.0/24)" },
+  { family: "ipv4", network: "198.51.100.0", prefix: 24, kind: "refused", reason: "a documentation address (198.51.100.0/24)" },
+  { family: "ipv4", network: "203.0.113.0", prefix: 24, kind: "refused", reason: "a documentation address (203.0.113.0/24)" },
+  { family: "ipv4", network: "198.18.0.0", prefix: 15, kind: "refused", reason: "a benchmarking address (198.18.0.0/15)" },
+  { family: "ipv4", network: "192.88.99.0", prefix: 24, kind: "refused", reason: "a deprecated 6to4 relay address (192.88.99.0/24)" },
+  { family: "ipv4", network: "224.0.0.0", prefix: 4, kind: "refused", reason: "a multicast address (224.0.0.0/4)" },
+  { family: "ipv4", network: "255.255.255.255", prefix: 32, kind: "refused", reason: "the broadcast address (255.255.255.255)" },
+  { family: "ipv4", network: "240.0.0.0", prefix: 4, kind: "refused", reason: "a reserved address (240.0.0.0/4)" },
+  { family: "ipv6", network: "fd00:ec2::", prefix: 32, kind: "refused", reason: "a cloud metadata address (fd00:ec2::/32)" },
+  { family: "ipv6", network: "fd20:ce::254", prefix: 128, kind: "refused", reason: "a cloud metadata address (fd20:ce::254)" },
+  { family: "ipv6", network: "fc00::", prefix: 7, kind: "private", reason: "a unique local address (fc00::/7)" },
+  { family: "ipv6", network: "fe80::", prefix: 10, kind: "refused", reason: "a link-local address (fe80::/10)" },
+  { family: "ipv6", network: "fec0::", prefix: 10, kind: "refused", reason: "a site-local address (fec0::/10)" },
+  { family: "ipv6", network: "ff00::", prefix: 8, kind: "refused", reason: "a multicast address (ff00::/8)" },
+  { family: "ipv6", network: "64:ff9b:1::", prefix: 48, kind: "refused", reason: "a local-use NAT64 address (64:ff9b:1::/48)" },
+  { family: "ipv6", network: "2001::", prefix: 23, kind: "refused", reason: "an IETF protocol address (2001::/23)" },
+  { family: "ipv6", network: "2001:db8::", prefix: 32, kind: "refused", reason: "a documentation address (2001:db8::/32)" },
+  { family: "ipv6", network: "3fff::", prefix: 20, kind: "refused", reason: "a documentation address (3fff::/20)" },
 ];
 
+const MATCHERS = RULES.map((rule) => {
+  const list = new net.BlockList();
+  list.addSubnet(rule.network, rule.prefix, rule.family);
+  return { ...rule, list };
+});
+
+/** Global unicast: the only IPv6 space reachable by default (besides addresses embedding a public IPv4). */
+const GLOBAL_UNICAST_V6 = new net.BlockList();
+GLOBAL_UNICAST_V6.addSubnet("2000::", 3, "ipv6");
+
 /**
- * Why an IP address must not be fetched from, or undefined for a public address. IPv6 forms that
- * embed an IPv4 address (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4
- * 2002::/16) are judged by the IPv4 address inside.
+ * What kind of address an IP is. IPv6 forms that carry an IPv4 address the packets end up at
+ * (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by the IPv4 address inside.
  */
-export function blockedAddressReason(ip: string): string | undefined {
-  const address = ip.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+export function classifyAddress(ip: string): AddressClass {
+  const address = bare(ip);
   const family = net.isIP(address);
-  if (family === 4) return ipv4Reason(ipv4(address));
-  if (family === 6) return ipv6Reason(address);
-  return "not an IP address";
-}
-
-function ipv4Reason(value: number): string | undefined {
-  for (const [base, prefix, reason] of IPV4_RANGES) {
-    const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-    if ((value & mask) >>> 0 === base) return reason;
-  }
-  return undefined;
-}
-
-function ipv6Reason(address: string): string | undefined {
+  if (family === 4) return classifyByRules(address, "ipv4") ?? { kind: "public" };
+  if (family !== 6) return { kind: "refused", reason: "not an IP address" };
   const words = ipv6Words(address);
-  if (!words) return "not an IP address";
+  if (!words) return { kind: "refused", reason: "not an IP address" };
+  const embedded = embeddedIpv4(words);
+  if (embedded) {
+    const inner = classifyAddress(embedded.ipv4);
+    return inner.kind === "public" ? inner : { kind: inner.kind, reason: `the ${embedded.form} form of ${inner.reason}` };
+  }
+  if (words.every((word) => word === 0)) return { kind: "refused", reason: "the unspecified address (::)" };
+  if (words.slice(0, 7).every((word) => word === 0) && words[7] === 1) return { kind: "refused", reason: "a loopback address (::1)" };
+  const byRule = classifyByRules(address, "ipv6");
+  if (byRule) return byRule;
+  if (!GLOBAL_UNICAST_V6.check(address, "ipv6")) return { kind: "refused", reason: "not a globally routable address (outside 2000::/3)" };
+  return { kind: "public" };
+}
+
+function classifyByRules(address: string, family: "ipv4" | "ipv6"): AddressClass | undefined {
+  const match = MATCHERS.find((rule) => rule.family === family && rule.list.check(address, family));
+  return match ? { kind: match.kind, reason: match.reason } : undefined;
+}
+
+function embeddedIpv4(words: number[]): { ipv4: string; form: string } | undefined {
   const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0] = words;
-  const embedded = ((w6 << 16) >>> 0) + w7;
-  const zeroPrefix = w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0 && w4 === 0;
-  if (zeroPrefix && w5 === 0 && w6 === 0 && w7 === 0) return "the unspecified address (::)";
-  if (zeroPrefix && w5 === 0 && w6 === 0 && w7 === 1) return "a loopback address (::1)";
-  if (zeroPrefix && w5 === 0xffff) return viaIpv4(embedded, "IPv4-mapped");
-  if (zeroPrefix && w5 === 0) return viaIpv4(embedded, "IPv4-compatible");
-  if (w0 === 0x64 && w1 === 0xff9b && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0) return viaIpv4(embedded, "NAT64");
-  if (w0 === 0x64 && w1 === 0xff9b && w2 === 1) return "a local-use NAT64 address (64:ff9b:1::/48)";
-  if (w0 === 0x2002) return viaIpv4(((w1 << 16) >>> 0) + w2, "6to4");
-  if ((w0 & 0xfe00) === 0xfc00) return "a unique local address (fc00::/7)";
-  if ((w0 & 0xffc0) === 0xfe80) return "a link-local address (fe80::/10)";
-  if ((w0 & 0xffc0) === 0xfec0) return "a site-local address (fec0::/10)";
-  if ((w0 & 0xff00) === 0xff00) return "a multicast address (ff00::/8)";
+  const dotted = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0xffff) return { ipv4: dotted(w6, w7), form: "IPv4-mapped" };
+  if (w0 === 0x64 && w1 === 0xff9b && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0) return { ipv4: dotted(w6, w7), form: "NAT64" };
+  if (w0 === 0x2002) return { ipv4: dotted(w1, w2), form: "6to4" };
   return undefined;
-}
-
-function viaIpv4(value: number, form: string): string | undefined {
-  const reason = ipv4Reason(value);
-  return reason ? `the ${form} form of ${reason}` : undefined;
-}
-
-function ipv4(address: string): number {
-  return address.split(".").reduce((sum, part) => ((sum << 8) >>> 0) + Number(part), 0) >>> 0;
 }
 
 /** The eight 16-bit words of an IPv6 address (with "::" and a trailing dotted IPv4 expanded). */
 function ipv6Words(address: string): number[] | undefined {
   let text = address.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted?.[1]) {
-    const value = ipv4(dotted[1]);
-    text = `${text.slice(0, -dotted[1].length)}${(value >>> 16).toString(16)}:${(value & 0xffff).toString(16)}`;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted[0].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
@@ -106,17 +138,50 @@ function ipv6Words(address: string): number[] | undefined {
   return words.length === 8 && words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffff) ? words : undefined;
 }
 
-/**
- * Names refused before any DNS query: they are internal by definition, and refusing them by name
- * gives a clear message even where they would not resolve (e.g. metadata.google.internal off GCP).
- */
-export function blockedHostnameReason(hostname: string): string | undefined {
+/** Without URL brackets and the zone (fe80::1%eth0). */
+function bare(ip: string): string {
+  return ip.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+}
+
+/** Names of cloud metadata services: refused even where they would not resolve, and whatever the flow allows. */
+const METADATA_NAMES = new Set([
+  "metadata",
+  "metadata.google.internal",
+  "metadata.goog",
+  "instance-data",
+  "instance-data.ec2.internal",
+  "metadata.tencentyun.com",
+  "metadata.platformequinix.com",
+]);
+
+/** What kind of host a URL names, judged before any DNS query; public means "let the lookup decide". */
+export function classifyHostname(hostname: string): AddressClass {
   const name = hostname.toLowerCase().replace(/\.$/, "");
-  if (name === "localhost" || name.endsWith(".localhost")) return "the local machine";
-  if (name === "metadata.google.internal" || name === "metadata.goog" || name.endsWith(".metadata.goog")) return "a cloud metadata service";
-  if (name.endsWith(".internal")) return "an internal-only name (.internal)";
-  if (net.isIP(name.replace(/^\[|\]$/g, ""))) return blockedAddressReason(name);
-  return undefined;
+  if (net.isIP(bare(name))) return classifyAddress(name);
+  if (name === "localhost" || name.endsWith(".localhost")) return { kind: "refused", reason: "the local machine" };
+  if (METADATA_NAMES.has(name) || name.endsWith(".metadata.goog")) return { kind: "refused", reason: "a cloud metadata service" };
+  if (name.endsWith(".internal")) return { kind: "private", reason: "an internal-only name (.internal)" };
+  if (name.endsWith(".local") || name.endsWith(".home.arpa")) return { kind: "private", reason: "a local-network name" };
+  return { kind: "public" };
+}
+
+/** Why the policy refuses this address, or undefined when it may be reached. */
+export function addressRefusal(ip: string, policy: NetworkPolicy): string | undefined {
+  const address = bare(ip);
+  if (policy.trustedAddresses && net.isIP(address) && policy.trustedAddresses.check(address, net.isIP(address) === 4 ? "ipv4" : "ipv6")) return undefined;
+  return refusal(classifyAddress(address), policy);
+}
+
+/** Why the policy refuses this host name or IP literal before any DNS query, or undefined. */
+export function hostnameRefusal(hostname: string, policy: NetworkPolicy): string | undefined {
+  if (net.isIP(bare(hostname))) return addressRefusal(hostname, policy);
+  return refusal(classifyHostname(hostname), policy);
+}
+
+function refusal(found: AddressClass, policy: NetworkPolicy): string | undefined {
+  if (found.kind === "public") return undefined;
+  if (found.kind === "private" && policy.allowPrivateNetworks) return undefined;
+  return found.reason;
 }
 
 type Resolver = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
@@ -125,12 +190,12 @@ const systemResolver: Resolver = (hostname, options, callback) => dns.lookup(hos
 
 /**
  * A `lookup` for sockets: resolves like dns.lookup, then refuses the connection when the name or any
- * address it resolves to is not public. Refusing on *any* bad address (rather than picking a good one)
- * keeps the rule simple and leaves nothing to a DNS answer's ordering.
+ * address it resolves to is refused by the policy. Refusing on *any* bad address (rather than picking a
+ * good one) keeps the rule simple and leaves nothing to a DNS answer's ordering.
  */
-export function createGuardedLookup(resolver: Resolver = systemResolver): net.LookupFunction {
+export function createGuardedLookup(policy: NetworkPolicy, resolver: Resolver = systemResolver): net.LookupFunction {
   return (hostname, options, callback) => {
-    const byName = blockedHostnameReason(hostname);
+    const byName = hostnameRefusal(hostname, policy);
     if (byName) {
       callback(new BlockedAddressError(hostname, undefined, byName), "", 4);
       return;
@@ -138,7 +203,7 @@ export function createGuardedLookup(resolver: Resolver = systemResolver): net.Lo
     resolver(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, "", 4);
       for (const entry of addresses) {
-        const reason = blockedAddressReason(entry.address);
+        const reason = addressRefusal(entry.address, policy);
         if (reason) return callback(new BlockedAddressError(hostname, entry.address, reason), "", 4);
       }
       const first = addresses[0];
@@ -156,14 +221,13 @@ export interface FetchAgents {
 }
 
 /**
- * Fresh agents for one download (no pooled socket outlives it), guarded unless private networks are
- * allowed. An IP literal in a URL never reaches a lookup, so callers check those with
- * blockedHostnameReason, for the first URL and every redirect target.
+ * Fresh, guarded agents for one download (no pooled socket outlives it). An IP literal in a URL never
+ * reaches a lookup, so callers check those with hostnameRefusal, for the first URL and every redirect.
  */
-export function createFetchAgents(allowPrivateNetworks: boolean, resolver?: Resolver): FetchAgents {
-  const lookup = allowPrivateNetworks ? undefined : createGuardedLookup(resolver);
-  const httpAgent = new http.Agent({ keepAlive: false, ...(lookup ? { lookup } : {}) });
-  const httpsAgent = new https.Agent({ keepAlive: false, ...(lookup ? { lookup } : {}) });
+export function createFetchAgents(policy: NetworkPolicy, resolver?: Resolver): FetchAgents {
+  const lookup = createGuardedLookup(policy, resolver);
+  const httpAgent = new http.Agent({ keepAlive: false, lookup });
+  const httpsAgent = new https.Agent({ keepAlive: false, lookup });
   return {
     httpAgent,
     httpsAgent,

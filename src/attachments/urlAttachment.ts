@@ -1,22 +1,27 @@
 import type Mail from "nodemailer/lib/mailer";
 import type { AttachmentSpec } from "../config/attachmentSpecs";
+import type { ByteBudget } from "./byteBudget";
 import { DEFAULT_MAX_ATTACHMENT_MB } from "../config/attachmentSpecs";
-import { attachmentError, formatBytes, type AttachmentContext } from "./attachmentContext";
+import { attachmentError, formatBytes, overBudgetError, type AttachmentContext } from "./attachmentContext";
 import { OCTET_STREAM, contentTypeForName, defaultFileName, essence, normalizeContentType } from "./contentType";
 import { parseDataUrl } from "./dataUrl";
 import { DownloadError, MAX_REDIRECTS, download, type DownloadFailure, type DownloadOptions } from "./download";
 import { fileNameFromUrl, sanitizeFileName } from "./fileName";
+import type { NetworkPolicy } from "./networkGuard";
 
 type UrlSpec = Extract<AttachmentSpec, { type: "url" }>;
 
-/** Test seams: the DNS resolver and an extra abort signal (the batch aborts siblings of a failure). */
-export type UrlAttachmentOptions = Pick<DownloadOptions, "resolver" | "signal">;
+/**
+ * Set by code only, never from node config: the DNS resolver and addresses to trust besides the
+ * policy (tests: their servers on 127.0.0.1), and an extra abort signal (the batch aborts siblings of a failure).
+ */
+export type UrlAttachmentOptions = Pick<DownloadOptions, "resolver" | "signal"> & Pick<NetworkPolicy, "trustedAddresses">;
 
 /** A file fetched from an http(s) URL, or decoded from a data URL. */
 export async function urlAttachment(spec: UrlSpec, context: AttachmentContext, options: UrlAttachmentOptions = {}): Promise<Mail.Attachment> {
   const url = parseUrl(spec);
   const maxBytes = context.limits.maxBytes > 0 ? context.limits.maxBytes : DEFAULT_MAX_ATTACHMENT_MB * 1024 * 1024;
-  const { bytes, contentType: declaredType } = url.protocol === "data:" ? fromDataUrl(spec, maxBytes) : await fetchUrl(spec, url, context, maxBytes, options);
+  const { bytes, contentType: declaredType } = url.protocol === "data:" ? fromDataUrl(spec, maxBytes, context.budget) : await fetchUrl(spec, url, context, maxBytes, options);
 
   const explicitName = sanitizeFileName(spec.fileName) ?? (url.protocol === "data:" ? undefined : fileNameFromUrl(url));
   const headerType = declaredType === undefined ? undefined : normalizeContentType(declaredType);
@@ -47,22 +52,25 @@ function parseUrl(spec: UrlSpec): URL {
   return url;
 }
 
-function fromDataUrl(spec: UrlSpec, maxBytes: number): { bytes: Buffer; contentType: string } {
+function fromDataUrl(spec: UrlSpec, maxBytes: number, budget: ByteBudget): { bytes: Buffer; contentType: string } {
   const parsed = parseDataUrl(spec.url.trim());
   if (!parsed.ok) {
     throw attachmentError(spec, `the data URL is invalid: ${parsed.problem}. Nothing was attached.`, "Use the form data:<type>;base64,<Base64 data>, e.g. data:application/pdf;base64,JVBERi0....");
   }
   if (parsed.bytes.length > maxBytes) throw tooLarge(spec, maxBytes);
+  if (!budget.take(parsed.bytes.length)) throw overBudgetError(spec, budget.limit);
   return { bytes: parsed.bytes, contentType: parsed.contentType };
 }
 
 async function fetchUrl(spec: UrlSpec, url: URL, context: AttachmentContext, maxBytes: number, options: UrlAttachmentOptions) {
   try {
+    const { trustedAddresses, ...rest } = options;
     return await download(url, {
       maxBytes,
-      allowPrivateNetworks: context.limits.allowPrivateNetworkUrls,
+      policy: { allowPrivateNetworks: context.limits.allowPrivateNetworkUrls, trustedAddresses },
       deadline: context.deadline,
-      ...options,
+      budget: context.budget,
+      ...rest,
     });
   } catch (error) {
     if (!(error instanceof DownloadError)) throw error;
@@ -77,10 +85,14 @@ function downloadFailure(spec: UrlSpec, url: URL, failure: DownloadFailure, maxB
       return attachmentError(
         spec,
         `the URL was refused because ${failure.detail}; attachment URLs must point to the public internet.`,
-        "If this is a trusted internal file server, turn on Allow Attachment URLs in Private Networks (allowPrivateNetworkUrls) under Advanced.",
+        context.limits.allowPrivateNetworkUrls
+          ? "Allow Attachment URLs in Private Networks (allowPrivateNetworkUrls) opens only the private ranges (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7); loopback, link-local, cloud metadata and reserved addresses stay refused. Publish the file on a reachable server."
+          : "If this is a trusted internal file server, turn on Allow Attachment URLs in Private Networks (allowPrivateNetworkUrls) under Advanced.",
       );
     case "tooLarge":
       return tooLarge(spec, maxBytes);
+    case "overBudget":
+      return overBudgetError(spec, failure.limit);
     case "status":
       return attachmentError(
         spec,

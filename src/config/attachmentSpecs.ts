@@ -13,11 +13,19 @@ export type AttachmentKind = AttachmentSpec["type"];
 export const ATTACHMENT_KINDS = ["url", "text", "base64", "custom", "mime"] as const;
 
 export interface AttachmentLimits {
+  /** Per attachment. */
   maxBytes: number;
+  /** All attachments of one mail together. */
+  maxTotalBytes: number;
   allowPrivateNetworkUrls: boolean;
 }
 
 export const DEFAULT_MAX_ATTACHMENT_MB = 10;
+/** The highest Maximum Attachment Size accepted, and the limit for all attachments of one mail together. */
+export const MAX_TOTAL_ATTACHMENT_MB = 25;
+export const MAX_TOTAL_ATTACHMENT_BYTES = MAX_TOTAL_ATTACHMENT_MB * 1024 * 1024;
+/** Attachments per mail (the single attachment and Additional Attachments together). */
+export const MAX_ATTACHMENTS = 20;
 
 const text = z.string().min(1);
 const optionalName = z.string().trim().min(1).optional();

@@ -2,11 +2,15 @@ import { z } from "zod";
 import wellKnown from "nodemailer/lib/well-known";
 import {
   DEFAULT_MAX_ATTACHMENT_MB,
+  MAX_ATTACHMENTS,
+  MAX_TOTAL_ATTACHMENT_BYTES,
+  MAX_TOTAL_ATTACHMENT_MB,
   describeExtraAttachmentIssue,
   extraAttachmentList,
   type AttachmentLimits,
   type AttachmentSpec,
 } from "./attachmentSpecs";
+import { MAX_CONTENT_BYTES, MAX_CONTENT_MB } from "../message/contentLimits";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText } from "./rawValues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
@@ -76,6 +80,30 @@ const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): S
   const maxMb = raw.maxAttachmentSizeMb ?? DEFAULT_MAX_ATTACHMENT_MB;
   if (maxMb <= 0) {
     ctx.addIssue({ code: "custom", path: ["maxAttachmentSizeMb"], message: "Maximum Attachment Size must be more than 0 MB, e.g. 10." });
+  } else if (maxMb > MAX_TOTAL_ATTACHMENT_MB) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxAttachmentSizeMb"],
+      message: `Maximum Attachment Size is ${maxMb} MB, above the highest allowed ${MAX_TOTAL_ATTACHMENT_MB} MB (also the limit for all attachments of one mail): enter at most ${MAX_TOTAL_ATTACHMENT_MB}.`,
+    });
+  }
+  for (const [field, label, value] of [["content", "Email Content", raw.content], ["text", "Custom Plain-Text Content", raw.text]] as const) {
+    // Measured in characters first: a string that long cannot be smaller in UTF-8, and counting bytes costs a pass.
+    if (value !== undefined && (value.length > MAX_CONTENT_BYTES || Buffer.byteLength(value, "utf8") > MAX_CONTENT_BYTES)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `${label} is larger than ${MAX_CONTENT_MB} MB, the most a mail body may have: shorten it, and attach large content as a file instead of putting it into the body (images as URL or Base64 attachments rather than data URLs).`,
+      });
+    }
+  }
+  const attachments = [...singleAttachment(raw, ctx), ...extraAttachments(raw.extraAttachments, ctx)];
+  if (attachments.length > MAX_ATTACHMENTS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["extraAttachments"],
+      message: `The mail has ${attachments.length} attachments, more than the ${MAX_ATTACHMENTS} allowed per mail (the single Attachment and Additional Attachments together): send fewer, or put them into one archive.`,
+    });
   }
   return {
     transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
@@ -90,8 +118,12 @@ const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): S
       text: raw.text,
       priority: raw.priority,
     },
-    attachments: [...singleAttachment(raw, ctx), ...extraAttachments(raw.extraAttachments, ctx)],
-    attachmentLimits: { maxBytes: Math.round(maxMb * 1024 * 1024), allowPrivateNetworkUrls: raw.allowPrivateNetworkUrls },
+    attachments,
+    attachmentLimits: {
+      maxBytes: Math.round(maxMb * 1024 * 1024),
+      maxTotalBytes: MAX_TOTAL_ATTACHMENT_BYTES,
+      allowPrivateNetworkUrls: raw.allowPrivateNetworkUrls,
+    },
     storage: toStorageConfig(raw, ctx, "smtpResult"),
     stopOnError: raw.stopOnError,
     async: raw.async,

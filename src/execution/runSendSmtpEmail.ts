@@ -1,3 +1,4 @@
+import type { AttachmentSeams } from "../attachments";
 import { lenientStorage } from "../config/lenientStorage";
 import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
 import { secretsOf } from "../config/secretsOf";
@@ -19,8 +20,9 @@ const NODE_LABEL = "Send SMTP Email";
 /**
  * Sends one mail as configured on a Send SMTP Email node, stores the outcome, and halts the flow on
  * failure when Stop on Error is on. Never throws: every failure becomes a stored, logged result.
+ * `seams` is for code only (the node descriptor never passes it): tests trust their loopback servers there.
  */
-export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Promise<SendResult> {
+export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seams: AttachmentSeams = {}): Promise<SendResult> {
   let config: SendSmtpEmailConfig;
   try {
     config = parseSendSmtpEmailConfig(rawConfig);
@@ -39,28 +41,32 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Pro
 
   if (config.async) {
     // The flow goes on at once; the outcome can only be logged, and a failure must not escape as an unhandled rejection.
-    void send(config, log).then(
-      (result) => log(result.success ? "info" : "error", describe(result)),
-      (error: unknown) => log("error", `unexpected failure: ${asSmtpEmailError(error).message}`),
-    );
+    void send(config, log, seams)
+      .then(
+        (result) => log(result.success ? "info" : "error", describe(result)),
+        (error: unknown) => log("error", `unexpected failure: ${asSmtpEmailError(error).message}`),
+      )
+      // The logger itself may fail (e.g. the flow's session has ended); nothing is left to tell then.
+      .catch(() => undefined);
     log("info", "sending asynchronously; the flow continues.");
     return { success: true, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
   }
 
-  const result = redactValue(await send(config, log), secrets);
+  const result = redactValue(await send(config, log, seams), secrets);
   storeResult(api, config.storage, result);
   log(result.success ? "info" : "error", describe(result));
   if (!result.success && config.stopOnError) api.stopExecution?.();
   return result;
 }
 
-async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void): Promise<SendResult> {
+async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, seams: AttachmentSeams): Promise<SendResult> {
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
   try {
     const mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, {
       defaultFrom: authenticatedUser(config.transport.auth),
       deadline,
+      attachmentSeams: seams,
     });
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     if (requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {

@@ -1,5 +1,5 @@
 import type Mail from "nodemailer/lib/mailer";
-import { prepareAttachments } from "../attachments";
+import { prepareAttachments, type AttachmentSeams } from "../attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
 import type { MessageConfig } from "../config/sendSmtpEmailConfig";
 import type { Deadline } from "../execution/deadline";
@@ -12,6 +12,8 @@ export interface MailOptionsContext {
   /** The authenticated user, the sender when no Custom From address is set. */
   defaultFrom?: string;
   deadline: Deadline;
+  /** Set by code only, never from node config (tests: trust their file servers on 127.0.0.1). */
+  attachmentSeams?: AttachmentSeams;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function buildMailOptions(
 ): Promise<Mail.Options> {
   const recipients = resolveRecipients(message, context.defaultFrom);
   const body = await messageBody(message);
-  const files = await prepareAttachments(attachments, limits, context.deadline);
+  const files = await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
   return {
     from: recipients.from,
     to: recipients.to,

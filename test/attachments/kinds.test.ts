@@ -1,5 +1,5 @@
 import type Mail from "nodemailer/lib/mailer";
-import { prepareAttachment } from "../../src/attachments";
+import { ByteBudget, prepareAttachment } from "../../src/attachments";
 import { buildMimePart } from "../../src/attachments/mimePart";
 import type { AttachmentSpec } from "../../src/config/attachmentSpecs";
 import { createDeadline } from "../../src/execution/deadline";
@@ -8,7 +8,7 @@ import { rejectionOf } from "../support/smtpEmailErrors";
 const deadline = createDeadline(10_000);
 afterAll(() => deadline.dispose());
 
-const prepare = (spec: AttachmentSpec): Promise<Mail.Attachment> => prepareAttachment(spec, { limits: { maxBytes: 1024 * 1024, allowPrivateNetworkUrls: false }, deadline });
+const prepare = (spec: AttachmentSpec): Promise<Mail.Attachment> => prepareAttachment(spec, { limits: { maxBytes: 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024, allowPrivateNetworkUrls: false }, deadline, budget: new ByteBudget(25 * 1024 * 1024) });
 
 
 describe("text attachments", () => {

@@ -1,15 +1,16 @@
 import crypto from "node:crypto";
 import type dns from "node:dns";
 import type Mail from "nodemailer/lib/mailer";
-import { prepareAttachment, prepareAttachments } from "../../src/attachments";
+import { ByteBudget, prepareAttachment, prepareAttachments } from "../../src/attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../../src/config/attachmentSpecs";
 import { createDeadline, type Deadline } from "../../src/execution/deadline";
 import { startHttpFileServer, type HttpFileServer } from "../message/helpers/httpFileServer";
 import { rejectionOf } from "../support/smtpEmailErrors";
+import { trustLoopback } from "../support/trustLoopback";
 
 const MB = 1024 * 1024;
-const open: AttachmentLimits = { maxBytes: 10 * MB, allowPrivateNetworkUrls: true };
-const guarded: AttachmentLimits = { maxBytes: 10 * MB, allowPrivateNetworkUrls: false };
+const open: AttachmentLimits = { maxBytes: 10 * MB, maxTotalBytes: 25 * MB, allowPrivateNetworkUrls: true };
+const guarded: AttachmentLimits = { maxBytes: 10 * MB, maxTotalBytes: 25 * MB, allowPrivateNetworkUrls: false };
 
 let http: HttpFileServer;
 let deadline: Deadline;
@@ -35,8 +36,9 @@ afterEach(() => deadline.dispose());
 
 const urlSpec = (url: string, extra: Partial<Extract<AttachmentSpec, { type: "url" }>> = {}): AttachmentSpec => ({ type: "url", origin: "Attachment", url, ...extra });
 
-async function attach(spec: AttachmentSpec, limits: AttachmentLimits = open, options: Parameters<typeof prepareAttachment>[2] = {}): Promise<Mail.Attachment> {
-  return prepareAttachment(spec, { limits, deadline }, options);
+/** Trusts the loopback file server unless told otherwise: flows themselves can never reach 127.0.0.1. */
+async function attach(spec: AttachmentSpec, limits: AttachmentLimits = open, options: Parameters<typeof prepareAttachment>[2] = trustLoopback): Promise<Mail.Attachment> {
+  return prepareAttachment(spec, { limits, deadline, budget: new ByteBudget(limits.maxTotalBytes) }, options);
 }
 
 
@@ -44,7 +46,7 @@ const bytesOf = (attachment: Mail.Attachment): Buffer => attachment.content as B
 
 describe("url attachments from a local HTTP server", () => {
   it("refuses 127.0.0.1 by default, naming the toggle that allows it", async () => {
-    const error = await rejectionOf(attach(urlSpec(http.url("/files/report.pdf")), guarded));
+    const error = await rejectionOf(attach(urlSpec(http.url("/files/report.pdf")), guarded, {}));
     expect(error.code).toBe("attachment");
     expect(error.details.field).toBe("attachmentUrl");
     expect(error.message).toMatch(/^Attachment: the URL was refused because 127\.0\.0\.1 is a loopback address/);
@@ -59,6 +61,35 @@ describe("url attachments from a local HTTP server", () => {
     const error = await rejectionOf(attach(urlSpec(url), guarded, { resolver }));
     expect(error.message).toMatch(/files\.public\.example resolves to 127\.0\.0\.1 \(a loopback address/);
   });
+
+  it("refuses loopback even with Allow Attachment URLs in Private Networks on, saying what the toggle opens", async () => {
+    const before = http.requests.length;
+    const error = await rejectionOf(attach(urlSpec(http.url("/files/report.pdf")), open, {}));
+    expect(error.message).toMatch(/127\.0\.0\.1 is a loopback address/);
+    expect(error.hint).toMatch(/opens only the private ranges/);
+    expect(http.requests.length).toBe(before);
+  });
+
+  it("refuses a name resolving to the cloud metadata address even with private networks allowed", async () => {
+    const resolved: string[] = [];
+    const resolver = (host: string, _options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => {
+      resolved.push(host);
+      callback(null, [{ address: "169.254.169.254", family: 4 }]);
+    };
+    const url = http.url("/latest/meta-data/iam").replace("127.0.0.1", "metadata.attacker.example");
+    const error = await rejectionOf(attach(urlSpec(url), open, { resolver }));
+    expect(error.code).toBe("attachment");
+    expect(error.message).toMatch(/metadata\.attacker\.example resolves to 169\.254\.169\.254 \(a link-local address/);
+    expect(resolved).toEqual(["metadata.attacker.example"]);
+  });
+
+  it.each(["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/", "http://instance-data/latest/"])(
+    "refuses %s with private networks allowed, before any connection",
+    async (url) => {
+      const error = await rejectionOf(attach(urlSpec(url), open, {}));
+      expect(error.message).toMatch(/the URL was refused because .*(link-local|cloud metadata)/);
+    },
+  );
 
   it("downloads with the toggle on: name, type and bytes", async () => {
     const attachment = await attach(urlSpec(http.url("/files/report.pdf")));
@@ -105,7 +136,7 @@ describe("url attachments from a local HTTP server", () => {
     const body = crypto.randomBytes(4 * MB);
     http.serve("/files/chunked.bin", { body, chunked: true });
     http.serve("/files/sized.bin", { body });
-    const limits = { maxBytes: 1 * MB, allowPrivateNetworkUrls: true };
+    const limits = { ...open, maxBytes: 1 * MB };
     for (const path of ["/files/chunked.bin", "/files/sized.bin"]) {
       const error = await rejectionOf(attach(urlSpec(http.url(path)), limits));
       expect(error.code).toBe("attachment");
@@ -119,7 +150,7 @@ describe("url attachments from a local HTTP server", () => {
   it("accepts a file of exactly the limit", async () => {
     const body = crypto.randomBytes(256 * 1024);
     http.serve("/files/exact.bin", { body, chunked: true });
-    const attachment = await attach(urlSpec(http.url("/files/exact.bin")), { maxBytes: body.length, allowPrivateNetworkUrls: true });
+    const attachment = await attach(urlSpec(http.url("/files/exact.bin")), { ...open, maxBytes: body.length });
     expect(bytesOf(attachment).equals(body)).toBe(true);
   });
 
@@ -164,7 +195,7 @@ describe("url attachments: schemes and data URLs", () => {
   it("refuses invalid and over-limit data URLs", async () => {
     expect((await rejectionOf(attach(urlSpec("data:application/pdf;base64,JVB!ERi0")))).message).toMatch(/data URL is invalid: its Base64 data is invalid/);
     const big = `data:application/octet-stream;base64,${Buffer.alloc(2048).toString("base64")}`;
-    expect((await rejectionOf(attach(urlSpec(big), { maxBytes: 1024, allowPrivateNetworkUrls: false }))).message).toMatch(/larger than the limit of 1 KB/);
+    expect((await rejectionOf(attach(urlSpec(big), { ...guarded, maxBytes: 1024 }))).message).toMatch(/larger than the limit of 1 KB/);
   });
 });
 
@@ -175,13 +206,13 @@ describe("prepareAttachments", () => {
       { type: "text", origin: "extraAttachments[0]", text: "t" },
       urlSpec(http.url("/files/data"), { origin: "extraAttachments[1]" }),
     ];
-    const attachments = await prepareAttachments(specs, open, deadline);
+    const attachments = await prepareAttachments(specs, open, deadline, trustLoopback);
     expect(attachments.map((a) => a.filename)).toEqual(["report.pdf", "attachment.txt", "data"]);
   });
 
   it("fails with the first error, naming its origin", async () => {
     const specs: AttachmentSpec[] = [urlSpec(http.url("/files/report.pdf")), { type: "base64", origin: "extraAttachments[3]", base64: "@@@" }];
-    const error = await rejectionOf(prepareAttachments(specs, open, deadline));
+    const error = await rejectionOf(prepareAttachments(specs, open, deadline, trustLoopback));
     expect(error.message).toMatch(/^extraAttachments\[3\]: the Base64 content is invalid/);
   });
 });

@@ -37,7 +37,7 @@ async function buildPart(config: Record<string, unknown>): Promise<MimePartValue
 const message = (overrides: Partial<MessageConfig> = {}): MessageConfig => ({ to: "jane@example.com", subject: "Parts", html: "<p>See attached</p>", priority: "normal", ...overrides });
 
 async function send(attachments: AttachmentSpec[], overrides: Partial<MessageConfig> = {}) {
-  const options = await buildMailOptions(message(overrides), attachments, { maxBytes: 1024 * 1024, allowPrivateNetworkUrls: false }, { defaultFrom: "bot@example.com", deadline });
+  const options = await buildMailOptions(message(overrides), attachments, { maxBytes: 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024, allowPrivateNetworkUrls: false }, { defaultFrom: "bot@example.com", deadline });
   return sink.send(options);
 }
 

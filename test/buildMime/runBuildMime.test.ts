@@ -161,11 +161,11 @@ describe("a failed Build MIME part reaching Send SMTP Email", () => {
   it("is reported with the Build MIME node's own reason", async () => {
     const api = recordingApi();
     await runBuildMime(api, { contentSource: "base64", contentBase64: "abc$" });
-    const { prepareAttachment } = await import("../../src/attachments");
+    const { ByteBudget, prepareAttachment } = await import("../../src/attachments");
     const { createDeadline } = await import("../../src/execution/deadline");
     const deadline = createDeadline(5000);
     await expect(
-      prepareAttachment({ type: "mime", origin: "Attachment", mime: api.stored() }, { limits: { maxBytes: 1024, allowPrivateNetworkUrls: false }, deadline }),
+      prepareAttachment({ type: "mime", origin: "Attachment", mime: api.stored() }, { limits: { maxBytes: 1024, maxTotalBytes: 1024, allowPrivateNetworkUrls: false }, deadline, budget: new ByteBudget(1024) }),
     ).rejects.toMatchObject({ code: "attachment", message: expect.stringMatching(/Build MIME node that should have produced it failed: Base64 Content/) });
     deadline.dispose();
   });

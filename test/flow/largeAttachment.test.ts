@@ -6,6 +6,7 @@ import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { parseMessage, sha256 } from "../support/parseMessage";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { TEST_SECRETS } from "../support/testSecrets";
+import { trustLoopback } from "../support/trustLoopback";
 import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
 
 let smtp: SmtpTestServer;
@@ -31,7 +32,7 @@ describe("a 10 MB attachment through the node", () => {
   ])("arrives intact %s", async (_kind, attachment) => {
     const config = { ...serverConfig(smtp), ...basicAuth(), ...message, ...attachment(), timeoutSeconds: 15 };
     const before = smtp.messages.length;
-    const result = await runSendSmtpEmail(cognigyApiStandIn().api, config);
+    const result = await runSendSmtpEmail(cognigyApiStandIn().api, config, trustLoopback);
     expect(result.success).toBe(true);
     const parsed = await parseMessage(smtp.messages[before]!.raw);
     expect(parsed.attachments).toHaveLength(1);

@@ -16,9 +16,10 @@ import { startHttpFileServer, type HttpFileServer } from "./helpers/httpFileServ
 import { startMailSink, topLevelHeaders, type MailSink } from "./helpers/mailSink";
 import { describeTree, mimeTree } from "./helpers/mimeTree";
 import { rejectionOf } from "../support/smtpEmailErrors";
+import { trustLoopback } from "../support/trustLoopback";
 
 const MB = 1024 * 1024;
-const limits: AttachmentLimits = { maxBytes: 10 * MB, allowPrivateNetworkUrls: true };
+const limits: AttachmentLimits = { maxBytes: 10 * MB, maxTotalBytes: 25 * MB, allowPrivateNetworkUrls: true };
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e3bd7a0000000049454e44ae426082",
   "hex",
@@ -48,7 +49,7 @@ const message = (overrides: Partial<MessageConfig> = {}): MessageConfig => ({
 });
 
 async function deliver(config: MessageConfig, attachments: AttachmentSpec[] = [], defaultFrom = "bot@example.com") {
-  const options = await buildMailOptions(config, attachments, limits, { defaultFrom, deadline });
+  const options = await buildMailOptions(config, attachments, limits, { defaultFrom, deadline, attachmentSeams: trustLoopback });
   return sink.send(options);
 }
 

@@ -15,7 +15,7 @@ import { testDeadline } from "./helpers/deadline";
 import { allHeaderNames, startMailSink, type Delivered, type MailSink } from "./helpers/mailSink";
 
 const RUNS = 50;
-const limits = { maxBytes: 1024 * 1024, allowPrivateNetworkUrls: false };
+const limits = { maxBytes: 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024, allowPrivateNetworkUrls: false };
 
 let sink: MailSink;
 let deadline: Deadline;
