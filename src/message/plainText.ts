@@ -1,4 +1,6 @@
 import type { FormatCallback } from "html-to-text";
+import { configurationError } from "../errors/SmtpEmailError";
+import { MAX_HTML_DEPTH } from "./contentLimits";
 
 /**
  * Images contribute their alt text only: their src is a data URL or a cid: reference, neither of which
@@ -20,6 +22,8 @@ function loadConverter(): Promise<(html: string) => string> {
   converter ??= import("html-to-text").then(({ compile }) =>
     compile({
       wordwrap: 78,
+      // Deeper trees would overflow the stack; the content scan refuses them first, this is the backstop.
+      limits: { maxDepth: MAX_HTML_DEPTH },
       formatters: { altTextOnly },
       selectors: [
         { selector: "a", options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
@@ -40,7 +44,18 @@ const RECENT_MAX_HTML = 64 * 1024;
 export async function htmlToPlainText(html: string): Promise<string> {
   const remembered = recent.get(html);
   if (remembered !== undefined) return remembered;
-  const text = (await loadConverter())(html);
+  const convert = await loadConverter();
+  let text: string;
+  try {
+    text = convert(html);
+  } catch {
+    // A content problem (e.g. a RangeError from a pathological tree), not a connection failure.
+    throw configurationError(
+      "content",
+      "Email Content could not be turned into the plain-text version of the mail; nothing was sent.",
+      "Simplify the HTML, or give the plain text yourself in Custom Plain-Text Content (text).",
+    );
+  }
   if (html.length <= RECENT_MAX_HTML) {
     if (recent.size >= RECENT_ENTRIES) recent.delete(recent.keys().next().value as string);
     recent.set(html, text);

@@ -53,6 +53,29 @@ describe("asynchronous execution", () => {
     expect(cognigy.stopped).toBe(false);
     expect(unhandled).toEqual([]);
   });
+
+  it("survives a logger that fails on the outcome: no unhandled rejection", async () => {
+    const cognigy = cognigyApiStandIn();
+    const before = server.messages.length;
+    let outcomeLogged = false;
+    const log = cognigy.api.log;
+    const api = {
+      ...cognigy.api,
+      log: (level: string, text: string) => {
+        if (/ sent | failed /.test(text)) {
+          outcomeLogged = true;
+          throw new Error("the session that would show this log line has ended");
+        }
+        log?.(level as "info", text);
+      },
+    };
+    await runSendSmtpEmail(api, config({ async: true }));
+    await until(() => outcomeLogged);
+    // Let a rejection of the background chain surface, if there is one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.messages.length).toBe(before + 1);
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe("retries", () => {

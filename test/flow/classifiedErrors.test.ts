@@ -151,4 +151,12 @@ describe("errors that say the fix", () => {
     expect(error).toMatchObject({ code: "address", field: "cc" });
     expect(server.connections).toBe(0);
   });
+
+  it("HTML nested 100,000 levels deep: a content problem, not a connection failure", async () => {
+    const server = await smtp({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
+    const error = await failureOf({ ...withPassword(server), content: `${"<div>".repeat(100_000)}x${"</div>".repeat(100_000)}` });
+    expect(error).toMatchObject({ code: "configuration", field: "content" });
+    expect(error.message).toMatch(/more than 128 levels deep/);
+    expect(server.connections).toBe(0);
+  });
 });
