@@ -216,3 +216,58 @@ describe("prepareAttachments", () => {
     expect(error.message).toMatch(/^extraAttachments\[3\]: the Base64 content is invalid/);
   });
 });
+
+describe("one budget for all attachments of a mail", () => {
+  const small: AttachmentLimits = { ...open, maxBytes: 10 * MB, maxTotalBytes: 12 * MB };
+  const file = crypto.randomBytes(5 * MB);
+
+  it.each([
+    ["with Content-Length", false],
+    ["streamed without Content-Length", true],
+  ])("stops parallel downloads (%s) once together they pass the total", async (_kind, chunked) => {
+    const paths = [1, 2, 3, 4].map((index) => `/budget/${String(chunked)}/${index}.bin`);
+    for (const path of paths) http.serve(path, { body: file, chunked });
+    const specs = paths.map((path, index) => urlSpec(http.url(path), { origin: `extraAttachments[${index}]` }));
+    const error = await rejectionOf(prepareAttachments(specs, small, deadline, trustLoopback));
+    expect(error.code).toBe("attachment");
+    expect(error.details.field).toBe("extraAttachments");
+    expect(error.message).toMatch(/all attachments of this mail together would be larger than 12 MB/);
+    const sent = paths.reduce((sum, path) => sum + (http.bytesSent.get(path) ?? 0), 0);
+    expect(sent).toBeLessThan(4 * file.length);
+  });
+
+  it("counts attachments given in the config too, and lets a mail within the total through", async () => {
+    const base64 = { type: "base64", origin: "extraAttachments[1]", base64: file.toString("base64") } as const;
+    const error = await rejectionOf(prepareAttachments([base64, { ...base64, origin: "extraAttachments[2]" }, { ...base64, origin: "extraAttachments[3]" }], small, deadline));
+    expect(error.message).toMatch(/^extraAttachments\[\d\]: all attachments of this mail together/);
+    expect(await prepareAttachments([base64, { ...base64, origin: "extraAttachments[2]" }], small, deadline)).toHaveLength(2);
+  });
+
+  it("refuses a declared length above what is left before reading the body", async () => {
+    http.serve("/budget/declared.bin", { body: Buffer.alloc(11 * MB) });
+    const budget = new ByteBudget(10 * MB);
+    const error = await rejectionOf(prepareAttachment(urlSpec(http.url("/budget/declared.bin")), { limits: { ...open, maxBytes: 20 * MB }, deadline, budget }, trustLoopback));
+    expect(error.message).toMatch(/larger than 10 MB/);
+    expect(budget.remaining).toBe(10 * MB);
+  });
+});
+
+describe("memory reserved from a Content-Length", () => {
+  it("is at most about 1 MB per download until the bytes arrive", async () => {
+    // 20 servers claim 10 MB each, send 1 KB and stall: reserving the claimed length would hold 200 MB.
+    const claimed = Buffer.alloc(10 * MB);
+    const paths = Array.from({ length: 20 }, (_, index) => `/claims/${index}.bin`);
+    for (const path of paths) http.serve(path, { body: claimed, stall: true });
+    deadline.dispose();
+    deadline = createDeadline(2000);
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before)), 10);
+    const specs = paths.map((path, index) => urlSpec(http.url(path), { origin: `extraAttachments[${index}]` }));
+    const error = await rejectionOf(prepareAttachments(specs, { ...open, maxTotalBytes: 25 * MB }, deadline, trustLoopback));
+    clearInterval(sampler);
+    expect(error.code).toBe("timeout");
+    expect(peak).toBeLessThan(60 * MB);
+  });
+});
+

@@ -94,3 +94,21 @@ describe("nesting depth", () => {
     expect(text.length).toBeLessThan(100);
   });
 });
+
+describe("attachment limits in the node config", () => {
+  const texts = (count: number) => JSON.stringify(Array.from({ length: count }, (_, index) => ({ type: "text", text: `t${index}` })));
+
+  it("accepts 20 attachments and refuses 21 (the single one counts too), naming extraAttachments", () => {
+    expect(parseSendSmtpEmailConfig({ ...base, extraAttachments: texts(20) }).attachments).toHaveLength(20);
+    const error = errorOf(() => parseSendSmtpEmailConfig({ ...base, attachmentType: "text", attachmentText: "x", extraAttachments: texts(20) }));
+    expect(error).toMatchObject({ code: "configuration", details: { field: "extraAttachments" } });
+    expect(error.message).toMatch(/21 attachments, more than the 20 allowed/);
+  });
+
+  it("caps Maximum Attachment Size at 25 MB and sets the 25 MB total", () => {
+    expect(parseSendSmtpEmailConfig({ ...base, maxAttachmentSizeMb: 25 }).attachmentLimits).toEqual({ maxBytes: 25 * MB, maxTotalBytes: 25 * MB, allowPrivateNetworkUrls: false });
+    const error = errorOf(() => parseSendSmtpEmailConfig({ ...base, maxAttachmentSizeMb: 26 }));
+    expect(error).toMatchObject({ code: "configuration", details: { field: "maxAttachmentSizeMb" } });
+    expect(error.message).toMatch(/at most 25/);
+  });
+});
