@@ -99,8 +99,8 @@ export const advancedAttachmentFields: INodeField[] = [
     type: "number",
     label: t("Maximum Attachment Size (MB)", "Maximale Anhangsgröße (MB)"),
     description: t(
-      "A URL attachment larger than this is refused while it downloads. Cognigy's own limit is 10 MB.",
-      "Ein URL-Anhang, der größer ist, wird schon beim Herunterladen abgelehnt. Das Limit von Cognigy liegt bei 10 MB.",
+      "A URL attachment larger than this is refused while it downloads; at most 25 MB, which is also the limit for all attachments of one mail together (at most 20 attachments). Cognigy's own limit is 10 MB.",
+      "Ein URL-Anhang, der größer ist, wird schon beim Herunterladen abgelehnt; höchstens 25 MB, zugleich das Limit für alle Anhänge einer Mail zusammen (höchstens 20 Anhänge). Das Limit von Cognigy liegt bei 10 MB.",
     ),
     defaultValue: 10,
   },
@@ -109,8 +109,8 @@ export const advancedAttachmentFields: INodeField[] = [
     type: "toggle",
     label: t("Allow Attachment URLs in Private Networks", "Anhang-URLs in privaten Netzen erlauben"),
     description: t(
-      "By default URLs that resolve to loopback, private, link-local or cloud metadata addresses are refused, so a flow cannot be used to read internal services. Turn on only for trusted internal file servers.",
-      "Standardmäßig werden URLs abgelehnt, die auf Loopback-, private, Link-Local- oder Cloud-Metadaten-Adressen zeigen, damit ein Flow keine internen Dienste auslesen kann. Nur für vertrauenswürdige interne Dateiserver einschalten.",
+      "By default only public internet addresses are reachable, so a flow cannot be used to read internal services. On, this also opens the private ranges (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) and nothing else: loopback, link-local and cloud metadata addresses stay refused. Turn on only for trusted internal file servers.",
+      "Standardmäßig sind nur öffentliche Internet-Adressen erreichbar, damit ein Flow keine internen Dienste auslesen kann. Eingeschaltet kommen die privaten Bereiche hinzu (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) und sonst nichts: Loopback-, Link-Local- und Cloud-Metadaten-Adressen bleiben gesperrt. Nur für vertrauenswürdige interne Dateiserver einschalten.",
     ),
     defaultValue: false,
   },
