@@ -109,8 +109,8 @@ export const advancedAttachmentFields: INodeField[] = [
     type: "toggle",
     label: t("Allow Attachment URLs in Private Networks", "Anhang-URLs in privaten Netzen erlauben"),
     description: t(
-      "By default URLs that resolve to loopback, private, link-local or cloud metadata addresses are refused, so a flow cannot be used to read internal services. Turn on only for trusted internal file servers.",
-      "Standardmäßig werden URLs abgelehnt, die auf Loopback-, private, Link-Local- oder Cloud-Metadaten-Adressen zeigen, damit ein Flow keine internen Dienste auslesen kann. Nur für vertrauenswürdige interne Dateiserver einschalten.",
+      "Off: URLs resolving to loopback, private, link-local or cloud metadata addresses are refused, so a flow cannot read internal services. Turn on only for trusted internal file servers.",
+      "Aus: URLs, die auf Loopback-, private, Link-Local- oder Cloud-Metadaten-Adressen zeigen, werden abgelehnt. Nur für vertrauenswürdige interne Dateiserver einschalten.",
     ),
     defaultValue: false,
   },
