@@ -70,12 +70,13 @@ export const attachmentFields: INodeField[] = [
     condition: shownFor("custom", "base64"),
   },
   {
+    // A JSON field, because CognigyScript in a text field turns the stored object into "[object Object]".
     key: "attachmentMime",
-    type: "cognigyText",
+    type: "json",
     label: t("Pregenerated MIME Part", "Vorbereiteter MIME-Teil"),
     description: t(
-      "The part a Build MIME node stored, e.g. {{input.mimePart}}. Its object, its JSON text or the raw MIME entity are accepted.",
-      "Der Teil, den ein Build-MIME-Knoten gespeichert hat, z. B. {{input.mimePart}}. Objekt, JSON-Text oder die rohe MIME-Entität werden akzeptiert.",
+      'What a Build MIME node stored: enter "{{input.mimePart}}" with the quotes, so the object arrives intact, or "{{input.mimePart.raw}}" for its raw MIME text.',
+      'Was ein Build-MIME-Knoten gespeichert hat: "{{input.mimePart}}" mit den Anführungszeichen eingeben, damit das Objekt ankommt, oder "{{input.mimePart.raw}}" für den rohen MIME-Text.',
     ),
     condition: shownFor("mime"),
     params: { required: true },
