@@ -7,7 +7,18 @@ import { parseMimeEntity } from "./mimeEntity";
 type MimeSpec = Extract<AttachmentSpec, { type: "mime" }>;
 
 const HINT =
-  "Point the field at what a Build MIME node stored, e.g. {{input.mimePart}}; its object, its JSON text or the raw MIME part (headers, blank line, encoded body) are accepted.";
+  'Point it at what a Build MIME node stored: "{{input.mimePart}}" (the object), "{{input.mimePart.raw}}" (the raw MIME part: headers, blank line, encoded body) or the object\'s JSON text.';
+
+/**
+ * CognigyScript in a text field always yields text, so an object becomes "[object Object]". What works
+ * instead depends on where the part was referenced.
+ */
+function objectAsTextHint(spec: MimeSpec): string {
+  if (spec.origin.startsWith("extraAttachments")) {
+    return 'In Additional Attachments write the entry as { "type": "mime", "mime": "{{input.mimePart}}" }, with nothing else inside the quotes so the object arrives intact, or use "mime": "{{input.mimePart.raw}}".';
+  }
+  return 'Enter "{{input.mimePart}}", with the quotes, into the Pregenerated MIME Part JSON field so the object arrives intact, or "{{input.mimePart.raw}}" for the raw MIME text. A text field (or text around the expression) turns the object into "[object Object]".';
+}
 
 /**
  * A part a Build MIME node produced, spliced into the mail unchanged through nodemailer's `raw`
@@ -32,8 +43,8 @@ export function mimeAttachment(spec: MimeSpec): Mail.Attachment {
 function rawEntity(spec: MimeSpec, value: unknown): string {
   if (typeof value === "string") {
     const text = value.trim();
-    if (text === "[object Object]") {
-      throw attachmentError(spec, 'received the text "[object Object]" instead of the MIME part.', "Reference the stored value directly, e.g. {{input.mimePart}}, or as JSON text with {{JSON.stringify(input.mimePart)}}.");
+    if (/^\[object \w+\]$/.test(text)) {
+      throw attachmentError(spec, `received the text ${JSON.stringify(text)} instead of the MIME part: the object was turned into text on the way.`, objectAsTextHint(spec));
     }
     if (!text.startsWith("{")) return value;
     let parsed: unknown;

@@ -45,6 +45,10 @@ export const oauth2ConnectionConfig = z
     }
   });
 
+/** Microsoft's token endpoint refuses a client-credentials request without a scope; SMTP needs this one. */
+export const MICROSOFT_SMTP_SCOPE = "https://outlook.office365.com/.default";
+const MICROSOFT_TOKEN_HOST = "login.microsoftonline.com";
+
 export const clientCredentialsConnectionConfig = z.object({
   tokenEndpointUrl: z.preprocess(
     (value) => (typeof value === "string" ? value.trim() : value),
@@ -56,7 +60,15 @@ export const clientCredentialsConnectionConfig = z.object({
   clientSecret: requiredSecret("OAuth2 Client Credentials", "clientSecret", "enter the client secret value (not its ID)."),
   scope: optionalText("OAuth2 Client Credentials scope"),
   user: required("OAuth2 Client Credentials", "user", "enter the email address of the sender mailbox."),
-});
+}).transform((connection) => (connection.scope === undefined && isMicrosoftTokenEndpoint(connection.tokenEndpointUrl) ? { ...connection, scope: MICROSOFT_SMTP_SCOPE } : connection));
+
+function isMicrosoftTokenEndpoint(url: string): boolean {
+  try {
+    return new URL(url).hostname.toLowerCase() === MICROSOFT_TOKEN_HOST;
+  } catch {
+    return false;
+  }
+}
 
 export type BasicAuthConnectionConfig = z.infer<typeof basicAuthConnectionConfig>;
 export type OAuth2ConnectionConfig = z.infer<typeof oauth2ConnectionConfig>;

@@ -157,8 +157,10 @@ function singleAttachment(raw: RawSendConfig, ctx: z.RefinementCtx): AttachmentS
         : [];
     case "mime": {
       const mime = raw.attachmentMime;
-      if (mime === undefined || mime === null || (typeof mime === "string" && mime.trim() === "")) {
-        ctx.addIssue({ code: "custom", path: ["attachmentMime"], message: "Pregenerated MIME Part is empty: point it at what a Build MIME node stored, e.g. {{input.mimePart}}." });
+      // The JSON editor's empty state is {} rather than nothing.
+      const empty = mime === undefined || mime === null || (typeof mime === "string" && mime.trim() === "") || (typeof mime === "object" && !Array.isArray(mime) && Object.keys(mime).length === 0);
+      if (empty) {
+        ctx.addIssue({ code: "custom", path: ["attachmentMime"], message: 'Pregenerated MIME Part is empty: enter "{{input.mimePart}}", with the quotes, to attach what a Build MIME node stored.' });
         return [];
       }
       return [{ type: "mime", origin, mime }];

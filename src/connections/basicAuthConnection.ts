@@ -1,7 +1,7 @@
-import type { IConnectionSchema } from "@cognigy/extension-tools";
+import type { ConnectionSchema } from "./connectionSchema";
 
 /** Username and password for AUTH PLAIN / LOGIN. Field names are persisted in users' projects. */
-export const basicAuthConnection: IConnectionSchema = {
+export const basicAuthConnection: ConnectionSchema = {
   type: "smtp-basic-auth",
   label: "SMTP Basic Auth (username and password)",
   fields: [{ fieldName: "username" }, { fieldName: "password" }],

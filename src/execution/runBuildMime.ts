@@ -1,3 +1,4 @@
+import { formatBytes } from "../attachments/attachmentContext";
 import { decodeBase64Strict } from "../attachments/base64";
 import { buildMimePart, type MimePartInput, type MimePartValue } from "../attachments/mimePart";
 import { parseBuildMimeConfig, type MimePartSpec } from "../config/buildMimeConfig";
@@ -5,10 +6,8 @@ import type { StorageConfig } from "../config/storageConfig";
 import { lenientStorage } from "../config/lenientStorage";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { asSmtpEmailError, failureResult } from "../result/sendResult";
+import { MAX_STORED_BYTES, storedBytes } from "../result/storageLimit";
 import type { CognigyApi } from "./cognigyApi";
-
-/** Above this the stored value nears the ~62 KB Cognigy handles well for an Input/Context entry. */
-export const LARGE_PART_BYTES = 60 * 1024;
 
 /**
  * Builds one MIME part as configured on a Build MIME node and stores it for a later Send SMTP Email node.
@@ -19,19 +18,28 @@ export async function runBuildMime(api: CognigyApi, rawConfig: unknown): Promise
   try {
     const config = parseBuildMimeConfig(rawConfig);
     const part = await buildMimePart(toInput(config.part));
-    // Measured as stored (JSON), since that is what Cognigy keeps; the escaped CRLFs add a few percent.
-    const storedBytes = Buffer.byteLength(JSON.stringify(part), "utf8");
-    if (storedBytes > LARGE_PART_BYTES) {
-      api.log?.(
-        "warn",
-        `Build MIME: the part is ${Math.round(storedBytes / 1024)} KB, more than the ~60 KB that fit comfortably into Input or Context; it is stored anyway, but consider attaching large files from a URL instead.`,
-      );
-    }
+    refuseIfTooLargeToStore(part, config.part.content.source);
     store(api, config.storage, part);
   } catch (error) {
     api.log?.("error", `Build MIME: ${describe(error)}`);
     store(api, lenientStorage(rawConfig, "input", "mimePart"), failureResult(asSmtpEmailError(error)));
   }
+}
+
+/**
+ * Cognigy refuses to store an API argument above about 62 KB, and then fails with an unclear error. The
+ * part is measured as stored (JSON; Base64 and escaped line breaks make a file about 1.4 times larger),
+ * and refused before storing with a way around it.
+ */
+function refuseIfTooLargeToStore(part: MimePartValue, source: MimePartSpec["content"]["source"]): void {
+  const bytes = storedBytes(part);
+  if (bytes <= MAX_STORED_BYTES) return;
+  throw new SmtpEmailError(
+    "attachment",
+    `The MIME part is ${formatBytes(bytes)} once stored (its content alone ${formatBytes(part.size)}), but Cognigy stores at most about 60 KB in one Input or Context entry, so it was not stored.`,
+    "Attach a file this large in Send SMTP Email instead: from a URL (Attachment: From URL, or a \"url\" entry in Additional Attachments), or pass its Base64 straight into Send SMTP Email (Attachment: From Base64 String). Build MIME suits parts up to about 40 KB.",
+    { field: source === "base64" ? "contentBase64" : "contentText" },
+  );
 }
 
 function toInput(spec: MimePartSpec): MimePartInput {

@@ -1,8 +1,11 @@
 import type { StorageConfig } from "../config/storageConfig";
 import type { CognigyApi } from "../execution/cognigyApi";
+import { fitForStorage } from "./fitForStorage";
 
-/** Puts a result where the node's storage settings say: Input, Context or nowhere. */
+/** Puts a result where the node's storage settings say: Input, Context or nowhere; always small enough for Cognigy to keep. */
 export function storeResult(api: CognigyApi, storage: StorageConfig, value: unknown): void {
-  if (storage.location === "input") api.addToInput?.(storage.key, value);
-  else if (storage.location === "context") api.addToContext?.(storage.key, value, "simple");
+  if (storage.location === "none") return;
+  const fitted = fitForStorage(value);
+  if (storage.location === "input") api.addToInput?.(storage.key, fitted);
+  else api.addToContext?.(storage.key, fitted, "simple");
 }

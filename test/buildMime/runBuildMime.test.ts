@@ -3,6 +3,8 @@ import fc from "fast-check";
 import type { MimePartValue } from "../../src/attachments/mimePart";
 import { parseMimeEntity } from "../../src/attachments/mimeEntity";
 import { runBuildMime } from "../../src/execution/runBuildMime";
+import type { FailureResult } from "../../src/result/sendResult";
+import { MAX_STORED_BYTES, storedBytes } from "../../src/result/storageLimit";
 import { recordingApi } from "../message/helpers/recordingApi";
 
 async function build(config: Record<string, unknown>) {
@@ -106,15 +108,31 @@ describe("runBuildMime", () => {
     ]);
   });
 
-  it("warns, but still stores, when the part is larger than about 60 KB", async () => {
-    const { api, part } = await build({ contentType: "application/octet-stream", contentSource: "base64", contentBase64: crypto.randomBytes(50_000).toString("base64") });
-    expect(part.raw.length).toBeGreaterThan(60 * 1024);
-    expect(api.logs("warn")).toEqual([expect.stringMatching(/^Build MIME: the part is \d+ KB, more than the ~60 KB/)]);
+  it("refuses, before storing, a part too large for one Cognigy API argument, and says what to do instead", async () => {
+    const { api, part } = await build({ contentType: "application/pdf", fileName: "big.pdf", contentSource: "base64", contentBase64: crypto.randomBytes(50_000).toString("base64") });
+    expect(api.calls.filter((call) => call.kind !== "log")).toHaveLength(1);
+    const stored = part as unknown as FailureResult;
+    expect(stored.success).toBe(false);
+    expect(stored.error).toMatchObject({ code: "attachment", field: "contentBase64" });
+    expect(stored.error.message).toMatch(/^The MIME part is \d+ KB once stored \(its content alone 49 KB\), but Cognigy stores at most about 60 KB/);
+    expect(stored.error.hint).toContain("From URL");
+    expect(stored.error.hint).toContain("pass its Base64 straight into Send SMTP Email (Attachment: From Base64 String)");
+    expect(storedBytes(stored)).toBeLessThan(2_000);
+    expect(api.logs("error")).toEqual([expect.stringContaining("Build MIME: The MIME part is")]);
   });
 
-  it("does not warn for a small part", async () => {
-    const { api } = await build({ contentText: "small" });
+  it("refuses a long text part the same way, naming the text field", async () => {
+    const { part } = await build({ contentType: "text/plain", contentText: "line of text\n".repeat(6_000) });
+    expect((part as unknown as FailureResult).error).toMatchObject({ code: "attachment", field: "contentText" });
+  });
+
+  it("stores a part that fits, right up to the limit", async () => {
+    const { api, part } = await build({ contentType: "application/pdf", fileName: "fits.pdf", contentSource: "base64", contentBase64: crypto.randomBytes(40_000).toString("base64") });
+    expect(part.type).toBe("mimePart");
+    expect(storedBytes(part)).toBeGreaterThan(50_000);
+    expect(storedBytes(part)).toBeLessThanOrEqual(MAX_STORED_BYTES);
     expect(api.logs("warn")).toEqual([]);
+    expect(api.logs("error")).toEqual([]);
   });
 
   it.each<[string, Record<string, unknown>, string, string]>([

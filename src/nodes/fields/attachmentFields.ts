@@ -70,12 +70,13 @@ export const attachmentFields: INodeField[] = [
     condition: shownFor("custom", "base64"),
   },
   {
+    // A JSON field, because CognigyScript in a text field turns the stored object into "[object Object]".
     key: "attachmentMime",
-    type: "cognigyText",
+    type: "json",
     label: t("Pregenerated MIME Part", "Vorbereiteter MIME-Teil"),
     description: t(
-      "The part a Build MIME node stored, e.g. {{input.mimePart}}. Its object, its JSON text or the raw MIME entity are accepted.",
-      "Der Teil, den ein Build-MIME-Knoten gespeichert hat, z. B. {{input.mimePart}}. Objekt, JSON-Text oder die rohe MIME-Entität werden akzeptiert.",
+      'What a Build MIME node stored: enter "{{input.mimePart}}" with the quotes, so the object arrives intact, or "{{input.mimePart.raw}}" for its raw MIME text.',
+      'Was ein Build-MIME-Knoten gespeichert hat: "{{input.mimePart}}" mit den Anführungszeichen eingeben, damit das Objekt ankommt, oder "{{input.mimePart.raw}}" für den rohen MIME-Text.',
     ),
     condition: shownFor("mime"),
     params: { required: true },
@@ -100,7 +101,7 @@ export const advancedAttachmentFields: INodeField[] = [
     label: t("Maximum Attachment Size (MB)", "Maximale Anhangsgröße (MB)"),
     description: t(
       "A URL attachment larger than this is refused while it downloads; at most 25 MB, which is also the limit for all attachments of one mail together (at most 20 attachments). Cognigy's own limit is 10 MB.",
-      "Ein URL-Anhang, der größer ist, wird schon beim Herunterladen abgelehnt; höchstens 25 MB, zugleich das Limit für alle Anhänge einer Mail zusammen (höchstens 20 Anhänge). Das Limit von Cognigy liegt bei 10 MB.",
+      "Größere URL-Anhänge werden beim Herunterladen abgelehnt; höchstens 25 MB, zugleich das Limit aller Anhänge einer Mail zusammen (höchstens 20 Anhänge). Cognigys eigenes Limit: 10 MB.",
     ),
     defaultValue: 10,
   },
@@ -109,8 +110,8 @@ export const advancedAttachmentFields: INodeField[] = [
     type: "toggle",
     label: t("Allow Attachment URLs in Private Networks", "Anhang-URLs in privaten Netzen erlauben"),
     description: t(
-      "By default only public internet addresses are reachable, so a flow cannot be used to read internal services. On, this also opens the private ranges (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) and nothing else: loopback, link-local and cloud metadata addresses stay refused. Turn on only for trusted internal file servers.",
-      "Standardmäßig sind nur öffentliche Internet-Adressen erreichbar, damit ein Flow keine internen Dienste auslesen kann. Eingeschaltet kommen die privaten Bereiche hinzu (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) und sonst nichts: Loopback-, Link-Local- und Cloud-Metadaten-Adressen bleiben gesperrt. Nur für vertrauenswürdige interne Dateiserver einschalten.",
+      "Off: only public internet addresses. On: also the private ranges 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7; loopback, link-local and metadata addresses stay refused.",
+      "Aus: nur öffentliche Adressen. An: auch die privaten Bereiche 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7; Loopback-, Link-Local- und Metadaten-Adressen bleiben gesperrt.",
     ),
     defaultValue: false,
   },

@@ -40,8 +40,8 @@ export const serverFields: INodeField[] = [
     type: "select",
     label: t("Connection Security", "Verbindungssicherheit"),
     description: t(
-      "TLS encrypts from the first byte (port 465). STARTTLS upgrades a plain connection and fails if the server cannot (port 587). None sends in clear text, for internal relays only. Automatic picks TLS on port 465 and STARTTLS, when offered, elsewhere.",
-      "TLS verschlüsselt ab dem ersten Byte (Port 465). STARTTLS wechselt auf eine verschlüsselte Verbindung und bricht ab, wenn der Server das nicht kann (Port 587). Keine sendet im Klartext, nur für interne Relays. Automatisch wählt TLS bei Port 465 und sonst STARTTLS, wenn angeboten.",
+      "Automatic: TLS on port 465, else STARTTLS when offered. TLS: encrypted from the first byte (465). STARTTLS: upgrade required (587). None: clear text, internal relays only.",
+      "Automatisch: TLS bei Port 465, sonst STARTTLS, wenn angeboten. TLS: verschlüsselt ab dem ersten Byte (465). STARTTLS: Upgrade Pflicht (587). Keine: Klartext, nur interne Relays.",
     ),
     defaultValue: "auto",
     condition: whenCustom,
