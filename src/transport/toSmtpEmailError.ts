@@ -19,6 +19,8 @@ export interface SmtpFailureContext {
   server: string;
   host: string;
   tlsMode: TlsMode;
+  /** True when Connection Security "auto" made TLS mandatory because a credential is configured. */
+  tlsRequiredForLogin?: boolean;
   authMethod: AuthConfig["method"];
   /** The login name, if any; not secret, and it tells which of several mailboxes failed. */
   user?: string;
@@ -154,6 +156,14 @@ function starttlsFailure(raw: RawFailure, reply: string | undefined, ctx: SmtpFa
     "Connection Security STARTTLS needs a server that offers it. If the port expects TLS from the first byte (usually 465), choose TLS; choose None only for a trusted internal relay.";
   if (raw.code === "EREQUIRETLS") {
     return new SmtpEmailError("tls", `${ctx.server} cannot guarantee TLS for the whole delivery (REQUIRETLS).`, "Send without REQUIRETLS, or through a server that supports it.", details);
+  }
+  if (ctx.tlsRequiredForLogin && raw.command === "STARTTLS") {
+    return new SmtpEmailError(
+      "tls",
+      `${ctx.server} did not start TLS${reply ? ` (it answered "${reply}")` : ""}, and with a login configured Connection Security Automatic requires it. Nothing was sent, no login was tried, so the credentials did not go out in clear text.`,
+      "A server on this port should offer STARTTLS; if it does and this still happens, something on the network path removes it. Use TLS on port 465 or STARTTLS on port 587. Set Connection Security to None only for a trusted internal relay where a clear-text login is acceptable.",
+      { ...details, field: "security" },
+    );
   }
   if (raw.command === "STARTTLS" && reply) {
     return new SmtpEmailError("tls", `${ctx.server} does not support STARTTLS, which Connection Security requires (it answered "${reply}"). Nothing was sent, no login was tried.`, hint, {

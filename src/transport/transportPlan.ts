@@ -1,6 +1,7 @@
 import type { SMTPConnectionOptions } from "nodemailer/lib/smtp-connection";
 import type { SMTPPoolOptions } from "nodemailer/lib/smtp-pool";
 import type { TransportConfig } from "../config/transportConfig";
+import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
 import type { Deadline } from "../execution/deadline";
 import { credentialHash } from "./credentialHash";
 import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./serverEndpoint";
@@ -95,6 +96,7 @@ export function failureContext(plan: TransportPlan, config: TransportConfig, tok
     server: plan.server,
     host: plan.endpoint.host,
     tlsMode: plan.endpoint.tlsMode,
+    tlsRequiredForLogin: config.server.emailService === CUSTOM_SERVICE && config.server.security === "auto" && !(config.auth.method === "oauth2" && config.auth.connection.tlsOption) && plan.endpoint.tlsMode === "starttls",
     authMethod: config.auth.method,
     user: plan.user,
     secrets: secretsInPlay(config.auth, token),
