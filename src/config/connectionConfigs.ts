@@ -14,8 +14,23 @@ const required = (connection: string, field: string, fix: string) =>
 const requiredSecret = (connection: string, field: string, fix: string) =>
   z.string({ error: `The ${connection} connection has no ${field}: ${fix}` }).min(1, { error: `The ${connection} connection has no ${field}: ${fix}` });
 
-const httpUrl = (connection: string, field: string) =>
-  z.url({ protocol: /^https?$/, error: `The ${connection} connection's ${field} must be an http(s) URL, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.` });
+/**
+ * A token endpoint receives the client secret or refresh token: only over TLS. Plain http is allowed
+ * for loopback addresses alone (127.0.0.0/8, ::1, localhost), so a token endpoint can be tested locally.
+ */
+const tokenUrl = (connection: string, field: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `The ${connection} connection's ${field} must be an https URL, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.` })
+    .refine((url) => isTlsOrLoopback(new URL(url)), {
+      error: `The ${connection} connection's ${field} must use https: the client secret and tokens must not cross the network in clear text (plain http is allowed only for loopback addresses such as localhost or 127.0.0.1, for testing).`,
+    });
+
+function isTlsOrLoopback(url: URL): boolean {
+  if (url.protocol === "https:") return true;
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  if (host === "localhost" || host === "::1") return true;
+  return /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 export const basicAuthConnectionConfig = z.object({
   username: required("Basic Auth", "username", "enter the mailbox login, usually the full email address."),
@@ -30,7 +45,7 @@ export const oauth2ConnectionConfig = z
     accessToken: optionalRawText("OAuth2 accessToken"),
     refreshToken: optionalRawText("OAuth2 refreshToken"),
     expiryDate: optionalNumber("OAuth2 expiryDate (Unix time in milliseconds)"),
-    accessUrl: z.preprocess((value) => (typeof value === "string" && value.trim() ? value.trim() : DEFAULT_OAUTH2_ACCESS_URL), httpUrl("OAuth2", "accessUrl")),
+    accessUrl: z.preprocess((value) => (typeof value === "string" && value.trim() ? value.trim() : DEFAULT_OAUTH2_ACCESS_URL), tokenUrl("OAuth2", "accessUrl")),
     tlsOption: z.preprocess(
       (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : undefined),
       z.enum(["tls", "starttls", "none"], { error: "The OAuth2 connection's tlsOption must be tls, starttls or none." }).optional(),
@@ -54,7 +69,7 @@ export const clientCredentialsConnectionConfig = z.object({
     (value) => (typeof value === "string" ? value.trim() : value),
     z.string({ error: "The OAuth2 Client Credentials connection has no tokenEndpointUrl: enter e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." })
       .min(1, { error: "The OAuth2 Client Credentials connection has no tokenEndpointUrl: enter e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." })
-      .pipe(httpUrl("OAuth2 Client Credentials", "tokenEndpointUrl")),
+      .pipe(tokenUrl("OAuth2 Client Credentials", "tokenEndpointUrl")),
   ),
   clientId: required("OAuth2 Client Credentials", "clientId", "enter the application (client) ID."),
   clientSecret: requiredSecret("OAuth2 Client Credentials", "clientSecret", "enter the client secret value (not its ID)."),

@@ -1,7 +1,7 @@
 import type { ClientCredentialsConnectionConfig } from "../config/connectionConfigs";
 import { credentialHash } from "./credentialHash";
-import { buildOAuthClient, splitTokenUrl, toIssuedToken, tokenRequestOptions } from "./tokenEndpoint";
-import { tokenRequestFailure, type TokenFailureContext } from "./toSmtpEmailError";
+import { parseTokenUrl, requestToken } from "./tokenEndpoint";
+import type { TokenFailureContext } from "./toSmtpEmailError";
 import type { TokenSource } from "./tokenSource";
 
 const FIELD = "clientCredentialsConnection";
@@ -12,31 +12,23 @@ const FIELD = "clientCredentialsConnection";
  * as an HTTP Basic Authorization header (RFC 6749's preferred way, required by some providers).
  */
 export function clientCredentialsTokenSource(connection: ClientCredentialsConnectionConfig, clientAuthStyle: "body" | "header", timeoutMs: number): TokenSource {
-  const url = splitTokenUrl(connection.tokenEndpointUrl, FIELD);
-  const ctx: TokenFailureContext = { endpoint: url.label, grant: "client_credentials", field: FIELD, secrets: [connection.clientSecret], timeoutMs };
+  const endpoint = parseTokenUrl(connection.tokenEndpointUrl, FIELD);
+  const ctx: TokenFailureContext = { endpoint: endpoint.label, grant: "client_credentials", field: FIELD, secrets: [connection.clientSecret], timeoutMs };
   return {
     key: credentialHash("oauth2-client-credentials", connection.tokenEndpointUrl, connection.clientId, connection.clientSecret, connection.scope, clientAuthStyle),
-    endpoint: url.label,
+    endpoint: endpoint.label,
     renewable: true,
-    async fetch() {
-      // Loaded on first use: only OAuth2 sends need it, and it is one of the heaviest modules to load.
-      const { ClientCredentials } = await import("simple-oauth2");
-      const client = buildOAuthClient(
-        (options) => new ClientCredentials(options),
+    fetch: (_latestRefreshToken, signal) =>
+      requestToken(
         {
-          client: { id: connection.clientId, secret: connection.clientSecret },
-          auth: { tokenHost: url.tokenHost, tokenPath: url.tokenPath },
-          options: { authorizationMethod: clientAuthStyle },
+          endpoint,
+          params: { grant_type: "client_credentials", ...(connection.scope !== undefined && { scope: connection.scope }) },
+          clientId: connection.clientId,
+          clientSecret: connection.clientSecret,
+          clientAuth: clientAuthStyle,
+          signal,
         },
-        FIELD,
-      );
-      const obtainedAt = Date.now();
-      try {
-        const issued = await client.getToken(connection.scope !== undefined ? { scope: connection.scope } : {}, tokenRequestOptions(timeoutMs));
-        return toIssuedToken(issued.token, obtainedAt, ctx);
-      } catch (error) {
-        throw tokenRequestFailure(error, ctx);
-      }
-    },
+        ctx,
+      ),
   };
 }

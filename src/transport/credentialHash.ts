@@ -1,15 +1,21 @@
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 
 /**
- * A SHA-256 fingerprint of credential parts, for cache keys: equal credentials share an entry,
- * and the secret itself is never kept as a key (keys end up in heap dumps and debug output).
- * The parts are length-prefixed so ("ab", "c") and ("a", "bc") never collide.
+ * Drawn once per process and never stored: a key found in a heap dump or debug output cannot be
+ * tested against guessed passwords elsewhere, and a plain hash of a weak password can.
+ */
+const PROCESS_KEY = randomBytes(32);
+
+/**
+ * An HMAC-SHA256 fingerprint of credential parts, for cache keys: equal credentials share an entry
+ * within this process, and the secret itself is never kept as a key (keys end up in heap dumps and
+ * debug output). The parts are length-prefixed so ("ab", "c") and ("a", "bc") never collide.
  */
 export function credentialHash(kind: string, ...parts: ReadonlyArray<string | number | boolean | undefined>): string {
-  const hash = createHash("sha256").update(kind);
+  const hmac = createHmac("sha256", PROCESS_KEY).update(`${Buffer.byteLength(kind)}:`).update(kind);
   for (const part of parts) {
     const text = part === undefined ? "\u0000undefined" : String(part);
-    hash.update(`\u0000${Buffer.byteLength(text)}:`).update(text);
+    hmac.update(`\u0000${Buffer.byteLength(text)}:`).update(text);
   }
-  return hash.digest("hex");
+  return hmac.digest("hex");
 }

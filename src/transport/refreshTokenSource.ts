@@ -1,8 +1,8 @@
 import type { OAuth2ConnectionConfig } from "../config/connectionConfigs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { credentialHash } from "./credentialHash";
-import { buildOAuthClient, splitTokenUrl, toIssuedToken, tokenRequestOptions } from "./tokenEndpoint";
-import { tokenRequestFailure, type TokenFailureContext } from "./toSmtpEmailError";
+import { parseTokenUrl, requestToken } from "./tokenEndpoint";
+import type { TokenFailureContext } from "./toSmtpEmailError";
 import type { TokenSource } from "./tokenSource";
 
 const FIELD = "oauth2Connection";
@@ -13,10 +13,10 @@ const FIELD = "oauth2Connection";
  * as Google and nodemailer do it).
  */
 export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs: number): TokenSource {
-  const url = splitTokenUrl(connection.accessUrl, FIELD);
+  const endpoint = parseTokenUrl(connection.accessUrl, FIELD);
   const { clientId, clientSecret, refreshToken } = connection;
   const ctx: TokenFailureContext = {
-    endpoint: url.label,
+    endpoint: endpoint.label,
     grant: "refresh_token",
     field: FIELD,
     secrets: [clientSecret, refreshToken, connection.accessToken],
@@ -26,25 +26,17 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
   return {
     // The configured access token is part of the credential: pasting a new one must not hit an old cache entry.
     key: credentialHash("oauth2-refresh-token", connection.accessUrl, clientId, clientSecret, refreshToken, connection.accessToken, connection.expiryDate),
-    endpoint: url.label,
+    endpoint: endpoint.label,
     initialToken: connection.accessToken ? { accessToken: connection.accessToken, ...(connection.expiryDate !== undefined && { expiresAt: connection.expiryDate }) } : undefined,
     renewable,
-    async fetch(latestRefreshToken) {
+    async fetch(latestRefreshToken, signal) {
       if (!renewable || !clientId || !clientSecret || !refreshToken) throw cannotRenew(connection.expiryDate);
-      // Loaded on first use: only OAuth2 sends need it, and it is one of the heaviest modules to load.
-      const { AuthorizationCode } = await import("simple-oauth2");
-      const client = buildOAuthClient(
-        (options) => new AuthorizationCode(options),
-        { client: { id: clientId, secret: clientSecret }, auth: { tokenHost: url.tokenHost, tokenPath: url.tokenPath }, options: { authorizationMethod: "body" } },
-        FIELD,
+      const current = latestRefreshToken ?? refreshToken;
+      // The endpoint may rotate the refresh token; the cache keeps the newest for the next request.
+      return requestToken(
+        { endpoint, params: { grant_type: "refresh_token", refresh_token: current }, clientId, clientSecret, clientAuth: "body", signal },
+        { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] },
       );
-      const obtainedAt = Date.now();
-      try {
-        const renewed = await client.createToken({ refresh_token: latestRefreshToken ?? refreshToken }).refresh({}, tokenRequestOptions(timeoutMs));
-        return toIssuedToken(renewed.token, obtainedAt, { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] });
-      } catch (error) {
-        throw tokenRequestFailure(error, { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] });
-      }
     },
   };
 }

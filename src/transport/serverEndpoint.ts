@@ -34,7 +34,10 @@ const IMPLICIT_TLS_PORT = 465;
  * 2. For "custom", the node's Connection Security wins when it is set explicitly (tls, starttls, none).
  * 3. When it is "auto", an OAuth2 (refresh token) connection's tlsOption applies, if it has one: it
  *    describes the server that connection was made for, but the node's explicit choice is more specific.
- * 4. Otherwise "auto" goes by the port: 465 is implicit TLS, anything else opportunistic STARTTLS.
+ * 4. Otherwise "auto" goes by the port: 465 is implicit TLS. On any other port, STARTTLS is *required*
+ *    whenever a credential is configured (password or token): a man in the middle who strips STARTTLS
+ *    from the EHLO reply must get an error, not the password. Without credentials there is nothing to
+ *    steal at login, so STARTTLS stays opportunistic. Only an explicit "none" allows a cleartext login.
  *
  * Absent ports default to 465 for tls, 587 for starttls and auto, 25 for none.
  */
@@ -46,7 +49,8 @@ export function resolveServerEndpoint(server: ServerConfig, auth: AuthConfig): S
   const security = server.security !== "auto" ? server.security : (connectionTlsOption(auth) ?? "auto");
   if (security === "auto") {
     const port = server.port ?? AUTO_DEFAULT_PORT;
-    return { host: server.host, port, tlsMode: port === IMPLICIT_TLS_PORT ? "tls" : "opportunistic" };
+    const tlsMode: TlsMode = port === IMPLICIT_TLS_PORT ? "tls" : auth.method === "none" ? "opportunistic" : "starttls";
+    return { host: server.host, port, tlsMode };
   }
   return { host: server.host, port: server.port ?? DEFAULT_PORT[security], tlsMode: security };
 }

@@ -10,6 +10,7 @@ import { SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } f
 import type { Deadline } from "../execution/deadline";
 import { redactSecrets } from "../result/redactSecrets";
 import type { TlsMode } from "./serverEndpoint";
+import { TokenHttpFailure } from "./tokenHttp";
 
 const MAX_QUOTE_LENGTH = 300;
 
@@ -19,6 +20,8 @@ export interface SmtpFailureContext {
   server: string;
   host: string;
   tlsMode: TlsMode;
+  /** True when Connection Security "auto" made TLS mandatory because a credential is configured. */
+  tlsRequiredForLogin?: boolean;
   authMethod: AuthConfig["method"];
   /** The login name, if any; not secret, and it tells which of several mailboxes failed. */
   user?: string;
@@ -154,6 +157,14 @@ function starttlsFailure(raw: RawFailure, reply: string | undefined, ctx: SmtpFa
     "Connection Security STARTTLS needs a server that offers it. If the port expects TLS from the first byte (usually 465), choose TLS; choose None only for a trusted internal relay.";
   if (raw.code === "EREQUIRETLS") {
     return new SmtpEmailError("tls", `${ctx.server} cannot guarantee TLS for the whole delivery (REQUIRETLS).`, "Send without REQUIRETLS, or through a server that supports it.", details);
+  }
+  if (ctx.tlsRequiredForLogin && raw.command === "STARTTLS") {
+    return new SmtpEmailError(
+      "tls",
+      `${ctx.server} did not start TLS${reply ? ` (it answered "${reply}")` : ""}, and with a login configured Connection Security Automatic requires it. Nothing was sent, no login was tried, so the credentials did not go out in clear text.`,
+      "A server on this port should offer STARTTLS; if it does and this still happens, something on the network path removes it. Use TLS on port 465 or STARTTLS on port 587. Set Connection Security to None only for a trusted internal relay where a clear-text login is acceptable.",
+      { ...details, field: "security" },
+    );
   }
   if (raw.command === "STARTTLS" && reply) {
     return new SmtpEmailError("tls", `${ctx.server} does not support STARTTLS, which Connection Security requires (it answered "${reply}"). Nothing was sent, no login was tried.`, hint, {
@@ -296,28 +307,31 @@ const TOKEN_ERROR_HINTS: Record<string, (grant: TokenFailureContext["grant"]) =>
 export function tokenRequestFailure(error: unknown, ctx: TokenFailureContext): SmtpEmailError {
   const own = ownError(error);
   if (own) return own;
-  const boom = readBoom(error);
-  const details: SmtpEmailErrorDetails = { field: ctx.field, ...(boom.libraryCode && { libraryCode: boom.libraryCode }) };
+  const facts = readTokenFailure(error);
+  const details: SmtpEmailErrorDetails = { field: ctx.field, ...(facts.libraryCode && { libraryCode: facts.libraryCode }) };
   const fail = (code: SmtpEmailErrorCode, message: string, hint: string) => new SmtpEmailError(code, message, hint, details);
 
-  if (boom.timedOut) {
-    return fail("timeout", `The token endpoint ${ctx.endpoint} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s.`, "Check that the token URL is reachable from Cognigy, or raise Total Timeout.");
+  if (facts.timedOut) {
+    return fail("timeout", `The token endpoint ${ctx.endpoint} did not answer before the time ran out (Total Timeout ${Math.round(ctx.timeoutMs / 1000)} s).`, "Check that the token URL is reachable from Cognigy, or raise Total Timeout.");
   }
-  if (boom.responseStatus !== undefined) {
-    const oauthError = boom.payload ? textField(boom.payload, "error") : undefined;
+  if (facts.tooLarge) {
+    return fail("token", `The token endpoint ${ctx.endpoint} answered with far more data than a token response holds.`, "Check the token URL: it should be the provider's OAuth2 token endpoint.");
+  }
+  if (facts.responseStatus !== undefined) {
+    const oauthError = facts.payload ? textField(facts.payload, "error") : undefined;
     if (oauthError) {
-      const description = boom.payload ? textField(boom.payload, "error_description") : undefined;
+      const description = facts.payload ? textField(facts.payload, "error_description") : undefined;
       const reason = quote(description ? `${oauthError}: ${description}` : oauthError, ctx.secrets);
       const hint = tokenEndpointReplyHint(description) ?? TOKEN_ERROR_HINTS[oauthError]?.(ctx.grant) ?? "Check the token URL and the connection's client settings.";
-      return fail("token", `The token endpoint ${ctx.endpoint} refused the request (HTTP ${boom.responseStatus}): ${reason}`, hint);
+      return fail("token", `The token endpoint ${ctx.endpoint} refused the request (HTTP ${facts.responseStatus}): ${reason}`, hint);
     }
     return fail(
       "token",
-      `The token endpoint ${ctx.endpoint} answered HTTP ${boom.responseStatus}${boom.payload ? "" : " without an OAuth2 JSON body"}.`,
-      boom.responseStatus >= 500 ? "The identity provider has a problem right now; try again later." : "Check the token URL: it should be the provider's OAuth2 token endpoint.",
+      `The token endpoint ${ctx.endpoint} answered HTTP ${facts.responseStatus}${facts.payload ? "" : " without an OAuth2 JSON body"}.`,
+      facts.responseStatus >= 500 ? "The identity provider has a problem right now; try again later." : "Check the token URL: it should be the provider's OAuth2 token endpoint.",
     );
   }
-  const systemCode = boom.libraryCode;
+  const systemCode = facts.libraryCode;
   if (systemCode && CERTIFICATE_PROBLEMS[systemCode]) {
     return fail("token", `The TLS certificate of the token endpoint ${ctx.endpoint} ${CERTIFICATE_PROBLEMS[systemCode].what} (${systemCode}).`, "Check the token URL; it must be the provider's public endpoint.");
   }
@@ -378,32 +392,24 @@ function detailsOf(raw: RawFailure): SmtpEmailErrorDetails {
   };
 }
 
-interface BoomFacts {
+interface TokenFailureFacts {
   timedOut: boolean;
   /** HTTP status of an answer the endpoint gave, if it answered at all. */
   responseStatus?: number;
   payload?: Record<string, unknown>;
   /** A system error code behind a network failure, e.g. ECONNREFUSED. */
   libraryCode?: string;
+  tooLarge: boolean;
 }
 
-/** simple-oauth2 fails with @hapi/wreck's Boom errors: an answer's status and parsed body sit in `data`. */
-function readBoom(error: unknown): BoomFacts {
+/** A request that got no usable answer (TokenHttpFailure), or an HTTP error answer as `{ status, payload }`. */
+function readTokenFailure(error: unknown): TokenFailureFacts {
+  if (error instanceof TokenHttpFailure) {
+    return { timedOut: error.reason === "aborted", tooLarge: error.reason === "too-large", ...(error.systemCode && { libraryCode: error.systemCode }) };
+  }
   const record = isRecord(error) ? error : {};
-  const output = isRecord(record.output) ? record.output : {};
-  const data = isRecord(record.data) ? record.data : {};
-  const res = isRecord(data.res) ? data.res : {};
-  const status = typeof output.statusCode === "number" ? output.statusCode : undefined;
-  const message = typeof record.message === "string" ? record.message : "";
-  const payload = isRecord(data.payload) && !Buffer.isBuffer(data.payload) ? data.payload : undefined;
-  const answered = data.isResponseError === true ? status : typeof res.statusCode === "number" ? res.statusCode : undefined;
-  const code = typeof data.code === "string" ? data.code : typeof record.code === "string" ? record.code : undefined;
-  return {
-    timedOut: (status === 408 || status === 504) && data.isResponseError !== true && /timeout|time-out/i.test(message),
-    ...(answered !== undefined && { responseStatus: answered }),
-    ...(payload && { payload }),
-    ...(code && { libraryCode: code }),
-  };
+  const payload = isRecord(record.payload) && !Array.isArray(record.payload) ? record.payload : undefined;
+  return { timedOut: false, tooLarge: false, ...(typeof record.status === "number" && { responseStatus: record.status }), ...(payload && { payload }) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

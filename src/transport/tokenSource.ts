@@ -11,7 +11,7 @@ export interface IssuedToken {
 
 /** Where the access tokens for one credential come from. */
 export interface TokenSource {
-  /** SHA-256 of the credential: the token cache key. Never the secret itself. */
+  /** HMAC of the credential (see credentialHash): the token cache key. Never the secret itself. */
   readonly key: string;
   /** The token endpoint as origin and path, for messages (nothing secret). */
   readonly endpoint: string;
@@ -21,7 +21,8 @@ export interface TokenSource {
   readonly renewable: boolean;
   /**
    * Asks the endpoint for a new token. `latestRefreshToken` is the newest rotated refresh token,
-   * undefined while the configured one is still current. Rejects with an SmtpEmailError.
+   * undefined while the configured one is still current. `signal` cancels the request (and closes its
+   * socket) once no send waits for it any more. Rejects with an SmtpEmailError.
    */
-  fetch(latestRefreshToken: string | undefined): Promise<IssuedToken>;
+  fetch(latestRefreshToken: string | undefined, signal: AbortSignal): Promise<IssuedToken>;
 }

@@ -1,8 +1,11 @@
+import { Socket } from "node:net";
 import Mail from "nodemailer/lib/mailer";
 import SMTPPool, { type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
 
 /** A pooled transport nobody used for this long is closed: it frees the server's connection slots. */
-export const IDLE_CLOSE_MS = 60_000;
+export const IDLE_CLOSE_MS = 30_000;
+/** Open pooled transports at most (each up to three connections); the least recently used one closes first. */
+export const MAX_TRANSPORTS = 32;
 
 export type PooledMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
 
@@ -28,15 +31,20 @@ interface Slot {
 }
 
 /**
- * One pooled transport per slot (server settings + login name), reused by every send in the process.
- * When the credential for a slot changes (new password, renewed token), the old transport is retired:
- * sends already using it finish, then it closes, and new sends get a transport with the new credential.
+ * One pooled transport per slot (server settings + credential), reused by every send in the process.
+ * When the variant of a slot changes (a renewed token), the old transport is retired: sends already
+ * using it finish, then it closes, and new sends get a transport with the new token. Bounded: beyond
+ * `maxTransports` the least recently used transport is retired, and one idle for `idleCloseMs` closes.
  */
 export class TransportCache {
+  /** In least-recently-used order: an acquire moves its slot to the end. */
   private readonly current = new Map<string, Slot>();
   private readonly retiring = new Set<Slot>();
 
-  constructor(private readonly idleCloseMs = IDLE_CLOSE_MS) {}
+  constructor(
+    private readonly idleCloseMs = IDLE_CLOSE_MS,
+    private readonly maxTransports = MAX_TRANSPORTS,
+  ) {}
 
   acquire(slotKey: string, variant: string, createOptions: () => SMTPPoolOptions): TransportLease {
     let slot = this.current.get(slotKey);
@@ -44,12 +52,21 @@ export class TransportCache {
       this.retire(slot);
       slot = undefined;
     }
-    if (!slot) {
+    if (slot) {
+      this.current.delete(slotKey);
+      this.current.set(slotKey, slot);
+    } else {
       slot = this.create(slotKey, variant, createOptions());
       this.current.set(slotKey, slot);
+      for (const [, oldest] of this.current) {
+        if (this.current.size <= this.maxTransports) break;
+        this.retire(oldest);
+      }
     }
     const leased = slot;
     leased.leases++;
+    // A send is in flight: its connections must keep the process alive until it settles.
+    if (leased.leases === 1) setSocketsReferenced(leased.pool, true);
     this.stopIdleTimer(leased);
     let released = false;
     return {
@@ -104,6 +121,8 @@ export class TransportCache {
 
   private settle(slot: Slot): void {
     if (slot.leases > 0) return;
+    // Nothing in flight: an idle pooled connection (or one saying goodbye) must never keep a finished process alive.
+    setSocketsReferenced(slot.pool, false);
     if (slot.retired) {
       this.stopIdleTimer(slot);
       this.retiring.delete(slot);
@@ -126,3 +145,20 @@ export class TransportCache {
 
 /** The process-wide transports used by sendMail. */
 export const transportCache = new TransportCache();
+
+/**
+ * Refs or unrefs the sockets of the pool's open connections. nodemailer keeps them in fields its
+ * types do not declare (pool._connections[].connection._socket); the child-process tests pin this
+ * down. Unref on a TLS socket also unrefs the TCP socket beneath it.
+ */
+function setSocketsReferenced(pool: SMTPPool, referenced: boolean): void {
+  const resources = (pool as unknown as { _connections?: unknown })._connections;
+  if (!Array.isArray(resources)) return;
+  for (const resource of resources as Array<{ connection?: { _socket?: unknown } } | undefined>) {
+    const socket = resource?.connection?._socket;
+    if (socket instanceof Socket) {
+      if (referenced) socket.ref();
+      else socket.unref();
+    }
+  }
+}

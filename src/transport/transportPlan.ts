@@ -1,6 +1,7 @@
 import type { SMTPConnectionOptions } from "nodemailer/lib/smtp-connection";
 import type { SMTPPoolOptions } from "nodemailer/lib/smtp-pool";
 import type { TransportConfig } from "../config/transportConfig";
+import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
 import type { Deadline } from "../execution/deadline";
 import { credentialHash } from "./credentialHash";
 import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./serverEndpoint";
@@ -28,7 +29,7 @@ export interface TransportPlan {
   tokenSource?: TokenSource;
   /** Connection settings without credentials and time limits. */
   connection: SMTPConnectionOptions;
-  /** The pooled transport's slot: server settings and login name, hashed. The credential itself selects the variant. */
+  /** The pooled transport's slot: server settings, login name and credential, hashed. A renewed token selects a new variant. */
   slotKey: string;
 }
 
@@ -36,6 +37,7 @@ export function planTransport(config: TransportConfig): TransportPlan {
   const endpoint = resolveServerEndpoint(config.server, config.auth);
   const user = authenticatedUser(config.auth);
   const { tlsMode, host, port } = endpoint;
+  const tokenSource = tokenSourceFor(config.auth, config.options.timeoutMs);
   const connection: SMTPConnectionOptions = {
     host,
     port,
@@ -62,8 +64,15 @@ export function planTransport(config: TransportConfig): TransportPlan {
     config.options.clientName,
     config.auth.method,
     user,
+    // The credential itself, so two connections with the same login but different passwords or apps
+    // each keep their own pool instead of replacing each other's on every send.
+    credentialIdentity(config, tokenSource),
   );
-  return { endpoint, server: describeEndpoint(endpoint), user, tokenSource: tokenSourceFor(config.auth, config.options.timeoutMs), connection, slotKey };
+  return { endpoint, server: describeEndpoint(endpoint), user, tokenSource, connection, slotKey };
+}
+
+function credentialIdentity(config: TransportConfig, tokenSource: TokenSource | undefined): string | undefined {
+  return config.auth.method === "basic" ? config.auth.connection.password : tokenSource?.key;
 }
 
 /** nodemailer's pooled-transport options for this plan and credential. */
@@ -95,6 +104,7 @@ export function failureContext(plan: TransportPlan, config: TransportConfig, tok
     server: plan.server,
     host: plan.endpoint.host,
     tlsMode: plan.endpoint.tlsMode,
+    tlsRequiredForLogin: config.server.emailService === CUSTOM_SERVICE && config.server.security === "auto" && !(config.auth.method === "oauth2" && config.auth.connection.tlsOption) && plan.endpoint.tlsMode === "starttls",
     authMethod: config.auth.method,
     user: plan.user,
     secrets: secretsInPlay(config.auth, token),

@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import SMTPConnection, { type SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { TransportConfig } from "../config/transportConfig";
 import type { Deadline } from "../execution/deadline";
@@ -60,6 +61,12 @@ export async function serverOffersSmtpUtf8(config: TransportConfig, deadline: De
   }
 }
 
+/** nodemailer keeps the socket in a field its types do not declare; a TLS socket's unref reaches the TCP socket beneath. */
+function unrefSocket(connection: SMTPConnection): void {
+  const socket = (connection as unknown as { _socket?: unknown })._socket;
+  if (socket instanceof Socket) socket.unref();
+}
+
 /** nodemailer keeps the EHLO keywords in a field its types do not declare; tests pin this down. */
 function announcedExtensions(connection: SMTPConnection): string[] {
   const extensions = (connection as unknown as { _supportedExtensions?: unknown })._supportedExtensions;
@@ -75,6 +82,8 @@ function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefi
       if (settled) return;
       settled = true;
       deadline.signal.removeEventListener("abort", onAbort);
+      // The goodbye (or teardown) is no reason to keep a finished process alive.
+      unrefSocket(connection);
       if (outcome) {
         connection.quit();
         setTimeout(() => connection.close(), QUIT_GRACE_MS).unref();

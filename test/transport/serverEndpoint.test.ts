@@ -23,6 +23,22 @@ describe("resolveServerEndpoint: custom server", () => {
     expect(resolveServerEndpoint(custom(security, port), noAuth)).toEqual({ host: "smtp.example.com", port: expectedPort, tlsMode });
   });
 
+  test("auto on a port other than 465 requires STARTTLS whenever a credential is configured", () => {
+    const basic: AuthConfig = { method: "basic", connection: { username: "u", password: "p" } };
+    const clientCredentials: AuthConfig = {
+      method: "oauth2ClientCredentials",
+      connection: { tokenEndpointUrl: "https://login.example.com/token", clientId: "c", clientSecret: "s", user: "u@example.com" },
+      clientAuthStyle: "body",
+    };
+    const pastedToken: AuthConfig = { method: "oauth2", connection: { user: "u@example.com", accessToken: "at", accessUrl: "https://accounts.google.com/o/oauth2/token" } };
+    for (const auth of [basic, clientCredentials, pastedToken]) {
+      expect(resolveServerEndpoint(custom("auto"), auth)).toEqual({ host: "smtp.example.com", port: 587, tlsMode: "starttls" });
+      expect(resolveServerEndpoint(custom("auto", 25), auth)).toMatchObject({ port: 25, tlsMode: "starttls" });
+      expect(resolveServerEndpoint(custom("auto", 465), auth)).toMatchObject({ port: 465, tlsMode: "tls" });
+      expect(resolveServerEndpoint(custom("none", 25), auth)).toMatchObject({ port: 25, tlsMode: "none" });
+    }
+  });
+
   test("an OAuth2 connection's tlsOption applies when the node's security is auto", () => {
     expect(resolveServerEndpoint(custom("auto"), oauth2WithTlsOption("tls"))).toEqual({ host: "smtp.example.com", port: 465, tlsMode: "tls" });
     expect(resolveServerEndpoint(custom("auto", 2525), oauth2WithTlsOption("none"))).toMatchObject({ port: 2525, tlsMode: "none" });

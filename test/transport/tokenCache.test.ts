@@ -109,4 +109,69 @@ describe("TokenCache", () => {
     expect(calls).toBe(1);
     expect((await cache.get(source)).token.accessToken).toBe("ok");
   });
+
+  test("bounded: beyond maxEntries the least recently used credential is forgotten", async () => {
+    const cache = new TokenCache(3);
+    const sources = ["k1", "k2", "k3", "k4"].map((key) => ({ ...countingSource(), key }));
+    for (const source of sources.slice(0, 3)) await cache.get(source);
+    await cache.get(sources[0]); // k1 is now the most recently used
+    await cache.get(sources[3]); // forgets k2
+    expect(cache.size).toBe(3);
+    expect((await cache.get(sources[0])).fromCache).toBe(true);
+    expect((await cache.get(sources[2])).fromCache).toBe(true);
+    expect((await cache.get(sources[1])).fromCache).toBe(false);
+    expect(sources[1].requests).toHaveLength(2);
+  });
+
+  test("bounded: a rotated refresh token, the only copy of a live credential, is kept over plain entries", async () => {
+    const cache = new TokenCache(2);
+    const rotating = { ...countingSource({ rotate: true }), key: "rotating" };
+    await cache.get(rotating);
+    await cache.get({ ...countingSource(), key: "plain-1" });
+    await cache.get({ ...countingSource(), key: "plain-2" });
+    expect(cache.size).toBe(2);
+    cache.invalidate("rotating");
+    await cache.get(rotating);
+    expect(rotating.requests).toEqual([undefined, "rotated-1"]);
+  });
+
+  test("expired entries are swept on later lookups", async () => {
+    const cache = new TokenCache(1_000, 0);
+    await cache.get({ ...countingSource({ lifetimeMs: 50 }), key: "short-lived" });
+    await cache.get({ ...countingSource({ renewable: false, initialToken: { accessToken: "old", expiresAt: Date.now() + 30 } }), key: "pasted" });
+    expect(cache.size).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await cache.get({ ...countingSource(), key: "other" });
+    expect(cache.size).toBe(1);
+  });
+
+  test("the request is cancelled once every waiting caller's signal has fired, and not before", async () => {
+    const cache = new TokenCache();
+    const seen: AbortSignal[] = [];
+    const source: TokenSource = {
+      key: "stalling",
+      endpoint: "https://login.example.com/token",
+      renewable: true,
+      fetch: (_latest, signal) => {
+        seen.push(signal);
+        return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
+      },
+    };
+    const early = new AbortController();
+    const late = new AbortController();
+    const first = cache.get(source, early.signal).catch((error: Error) => error.message);
+    const second = cache.get(source, late.signal).catch((error: Error) => error.message);
+    expect(seen).toHaveLength(1);
+    early.abort();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen[0].aborted).toBe(false);
+    late.abort();
+    expect(seen[0].aborted).toBe(true);
+    expect(await Promise.all([first, second])).toEqual(["aborted", "aborted"]);
+    // A later caller with time left gets a request of its own, not the cancelled one.
+    void cache.get(source, new AbortController().signal).catch(() => undefined);
+    expect(seen).toHaveLength(2);
+    expect(seen[1].aborted).toBe(false);
+    cache.clear();
+  });
 });
