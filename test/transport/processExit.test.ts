@@ -109,7 +109,6 @@ const CASES: Array<[string, () => Record<string, unknown>]> = [
       basicConnection: { username: "alice", password: PASSWORD },
       attachmentType: "url",
       attachmentUrl: files.url("/report.txt"),
-      allowPrivateNetworkUrls: true,
     }),
   ],
 ];

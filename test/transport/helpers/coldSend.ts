@@ -6,6 +6,7 @@
  */
 import { runSendSmtpEmail } from "../../../src/execution/runSendSmtpEmail";
 import type { CognigyApi } from "../../../src/execution/cognigyApi";
+import { trustLoopback } from "../../support/trustLoopback";
 
 const stored: Record<string, unknown> = {};
 const api: CognigyApi = {
@@ -18,6 +19,7 @@ const api: CognigyApi = {
   log: () => undefined,
 };
 
-void runSendSmtpEmail(api, JSON.parse(process.env.SMTP_EMAIL_CONFIG ?? "{}")).then((result) => {
+// The test file server is on loopback, which only code (never config) may trust.
+void runSendSmtpEmail(api, JSON.parse(process.env.SMTP_EMAIL_CONFIG ?? "{}"), trustLoopback).then((result) => {
   process.stdout.write(`${JSON.stringify({ success: result.success, ...(result.success ? { messageId: result.messageId } : { error: result.error }) })}\n`);
 });
