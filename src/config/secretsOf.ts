@@ -1,15 +1,23 @@
+import { SecretSet } from "../result/redactSecrets";
 import type { AuthConfig } from "./transportConfig";
 
-/** The secret values of a connection, so they can be redacted from anything logged or stored. */
-export function secretsOf(auth: AuthConfig): string[] {
+/**
+ * The connection's secrets with every form they travel in (AUTH payloads, HTTP Basic), for one send.
+ * Tokens obtained while sending are added to it as they arrive.
+ */
+export function secretSetOf(auth: AuthConfig): SecretSet {
   switch (auth.method) {
     case "none":
-      return [];
+      return new SecretSet();
     case "basic":
-      return [auth.connection.password];
-    case "oauth2":
-      return [auth.connection.clientSecret, auth.connection.accessToken, auth.connection.refreshToken].filter((value): value is string => !!value);
-    case "oauth2ClientCredentials":
-      return [auth.connection.clientSecret];
+      return new SecretSet({ user: auth.connection.username }).add(auth.connection.password, "password");
+    case "oauth2": {
+      const { user, clientId, clientSecret, accessToken, refreshToken } = auth.connection;
+      return new SecretSet({ user, clientId }).add(clientSecret, "clientSecret").add(accessToken, "accessToken").add(refreshToken, "other");
+    }
+    case "oauth2ClientCredentials": {
+      const { user, clientId, clientSecret } = auth.connection;
+      return new SecretSet({ user, clientId }).add(clientSecret, "clientSecret");
+    }
   }
 }

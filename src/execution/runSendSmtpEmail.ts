@@ -1,11 +1,11 @@
 import { lenientStorage } from "../config/lenientStorage";
 import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
-import { secretsOf } from "../config/secretsOf";
+import { secretSetOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { buildMailOptions } from "../message/buildMailOptions";
 import { requiresSmtpUtf8 } from "../message/smtpUtf8";
-import { redactValue } from "../result/redactSecrets";
+import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
 import { storeResult } from "../result/storeResult";
 import { authenticatedUser, sendMail, serverOffersSmtpUtf8 } from "../transport";
@@ -34,12 +34,13 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Pro
     return result;
   }
 
-  const secrets = secretsOf(config.transport.auth);
+  // Grows while sending: each access token obtained is added, so it is redacted like a configured secret.
+  const secrets = secretSetOf(config.transport.auth);
   const log = nodeLog(api, NODE_LABEL, secrets);
 
   if (config.async) {
     // The flow goes on at once; the outcome can only be logged, and a failure must not escape as an unhandled rejection.
-    void send(config, log).then(
+    void send(config, log, secrets).then(
       (result) => log(result.success ? "info" : "error", describe(result)),
       (error: unknown) => log("error", `unexpected failure: ${asSmtpEmailError(error).message}`),
     );
@@ -47,14 +48,14 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown): Pro
     return { success: true, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
   }
 
-  const result = redactValue(await send(config, log), secrets);
+  const result = redactValue(await send(config, log, secrets), secrets);
   storeResult(api, config.storage, result);
   log(result.success ? "info" : "error", describe(result));
   if (!result.success && config.stopOnError) api.stopExecution?.();
   return result;
 }
 
-async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void): Promise<SendResult> {
+async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, secrets: SecretSet): Promise<SendResult> {
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
   try {
@@ -71,7 +72,7 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       );
     }
     const sent = await retryTransient(
-      () => sendMail(config.transport, mail, deadline),
+      () => sendMail(config.transport, mail, deadline, secrets),
       deadline,
       asSmtpEmailError,
       (error, retry) => log("warn", `transient failure (${error.message}); retry ${retry} of 2.`),

@@ -1,5 +1,6 @@
 import type { OAuth2ConnectionConfig } from "../config/connectionConfigs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
+import { SecretSet } from "../result/redactSecrets";
 import { credentialHash } from "./credentialHash";
 import { buildOAuthClient, splitTokenUrl, toIssuedToken, tokenRequestOptions } from "./tokenEndpoint";
 import { tokenRequestFailure, type TokenFailureContext } from "./toSmtpEmailError";
@@ -19,7 +20,7 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
     endpoint: url.label,
     grant: "refresh_token",
     field: FIELD,
-    secrets: [clientSecret, refreshToken, connection.accessToken],
+    secrets: new SecretSet({ user: connection.user, clientId }).add(clientSecret, "clientSecret").add(refreshToken, "other").add(connection.accessToken, "accessToken"),
     timeoutMs,
   };
   const renewable = Boolean(refreshToken && clientId && clientSecret);
@@ -38,12 +39,13 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
         { client: { id: clientId, secret: clientSecret }, auth: { tokenHost: url.tokenHost, tokenPath: url.tokenPath }, options: { authorizationMethod: "body" } },
         FIELD,
       );
+      ctx.secrets.add(latestRefreshToken, "other");
       const obtainedAt = Date.now();
       try {
         const renewed = await client.createToken({ refresh_token: latestRefreshToken ?? refreshToken }).refresh({}, tokenRequestOptions(timeoutMs));
-        return toIssuedToken(renewed.token, obtainedAt, { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] });
+        return toIssuedToken(renewed.token, obtainedAt, ctx);
       } catch (error) {
-        throw tokenRequestFailure(error, { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] });
+        throw tokenRequestFailure(error, ctx);
       }
     },
   };
