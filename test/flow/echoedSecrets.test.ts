@@ -4,14 +4,17 @@
  * may reach a stored result or a log line, in any encoding: findLeaks decodes before it searches.
  */
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
+import { SecretSet } from "../../src/result/redactSecrets";
 import type { FailureResult } from "../../src/result/sendResult";
-import { closeAllTransports, resetCaches } from "../../src/transport";
+import { closeAllTransports, resetCaches, sendMail, verifyConnection } from "../../src/transport";
+import { message as mailMessage, transportConfig, withDeadline } from "../transport/helpers/fixtures";
 import { cognigyApiStandIn, type CognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { findLeaks } from "../support/findLeaks";
 import { startSmtpTestServer, type SmtpAuthMethod, type SmtpTestServer } from "../support/smtpTestServer";
 import { allTestSecrets, runtimeSecrets, TEST_SECRETS } from "../support/testSecrets";
 import { startTokenEndpoint, tokenErrors, type TokenEndpoint } from "../support/tokenEndpoint";
 import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { testCa } from "../support/tlsFixtures";
 
 const servers: SmtpTestServer[] = [];
 let endpoint: TokenEndpoint;
@@ -105,6 +108,42 @@ describe("a server that quotes the rejected AUTH command", () => {
     expect(echoes(server)).toHaveLength(1);
     expect(error.code).toBe("authentication");
     expectNoLeak(cognigy);
+  });
+
+  it("a long Base64 run in the reply to a login is not shown, even when it matches no configured secret", async () => {
+    // E.g. the payload of an earlier, since changed password that the server still quotes.
+    const stale = Buffer.from(`\u0000${MAILBOX}\u0000an-old-password-1`).toString("base64");
+    const server = await echoingServer(["PLAIN"]);
+    server.echoRejectedAuth = false;
+    server.authFailureReply = { code: 535, message: `5.7.8 rejected AUTH PLAIN ${stale}` };
+    const { error } = await send({ ...serverConfig(server), ...basicAuth() });
+    expect(error.message).toContain("rejected AUTH PLAIN [redacted]");
+    expect(error.message).not.toContain(stale.slice(0, 16));
+  });
+});
+
+describe("tokens obtained while sending join the caller's secret set", () => {
+  const config = () =>
+    transportConfig({
+      emailService: "custom",
+      host: "127.0.0.1",
+      security: "tls",
+      caCertificate: testCa.toString("utf8"),
+      authMethod: "oauth2ClientCredentials",
+      clientCredentialsConnection: { tokenEndpointUrl: endpoint.url, clientId: "app-id", clientSecret: TEST_SECRETS.clientSecret, user: MAILBOX },
+    });
+
+  it.each(["sendMail", "verifyConnection"] as const)("%s adds the access token it used", async (operation) => {
+    const server = await startSmtpTestServer({ security: "tls", auth: { tokens: (_user, token) => endpoint.isValidToken(token) } });
+    servers.push(server);
+    const transport = { ...config(), server: { ...config().server, port: server.port } };
+    const secrets = new SecretSet();
+    await withDeadline<unknown>(10_000, (deadline) =>
+      operation === "sendMail" ? sendMail(transport, mailMessage("token"), deadline, secrets) : verifyConnection(transport, deadline, secrets),
+    );
+    const token = endpoint.issuedTokens.at(-1)?.accessToken ?? "";
+    expect(token).not.toBe("");
+    expect(secrets.redact(`token ${token} and ${Buffer.from(token).toString("base64")}`)).toBe("token [redacted] and [redacted]");
   });
 });
 
