@@ -169,6 +169,14 @@ describe("a token endpoint that echoes its request in the error", () => {
     expectNoLeak(cognigy);
   });
 
+  it("a long Base64 run in the endpoint's error is not shown, even when it matches no configured secret", async () => {
+    const stale = Buffer.from("app-id:an-old-client-secret").toString("base64");
+    const server = await echoingServer(["XOAUTH2"]);
+    endpoint.failWith = tokenErrors.invalidClient(`Client authentication failed for Basic ${stale}`);
+    const { error } = await send({ ...serverConfig(server), ...clientCredentials("app-id", TEST_SECRETS.clientSecret, "header") });
+    expect(error.message).toContain("Client authentication failed for Basic [redacted]");
+  });
+
   it("refresh token and client secret in the refresh request body", async () => {
     const server = await echoingServer(["XOAUTH2"]);
     endpoint.failWith = tokenErrors.invalidGrant();
