@@ -36,6 +36,13 @@ export class SecretSet {
     return set;
   }
 
+  /** An independent set with the same secrets, to add a send's tokens to without touching this one. */
+  copy(): SecretSet {
+    const copy = new SecretSet(this.owner);
+    for (const needle of this.needles) copy.needles.add(needle);
+    return copy;
+  }
+
   /** Adds a secret of any length (a configured value is secret however short) with all its forms. */
   add(secret: string | undefined, kind: SecretKind): this {
     if (!secret) return this;

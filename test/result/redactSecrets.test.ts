@@ -1,3 +1,5 @@
+import { secretSetOf } from "../../src/config/secretsOf";
+import type { AuthConfig } from "../../src/config/transportConfig";
 import { maskBase64Runs } from "../../src/result/maskBase64Runs";
 import { redactSecrets, redactValue, SecretSet } from "../../src/result/redactSecrets";
 
@@ -80,5 +82,17 @@ describe("maskBase64Runs", () => {
   it("keeps words, codes and short runs", () => {
     const reply = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled AADSTS7000215 Username_and_Password_not_accepted";
     expect(maskBase64Runs(reply)).toBe(reply);
+  });
+});
+
+describe("secretSetOf", () => {
+  it("gives each send its own copy: a token one send adds stays out of the next send's set", () => {
+    const auth: AuthConfig = { method: "basic", connection: { username: USER, password: PASSWORD } };
+    const first = secretSetOf(auth);
+    first.add("tok-of-first-send", "accessToken");
+    const second = secretSetOf(auth);
+    expect(first.redact("tok-of-first-send")).toBe("[redacted]");
+    expect(second.redact("tok-of-first-send")).toBe("tok-of-first-send");
+    expect(second.redact(Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString("base64"))).toBe("[redacted]");
   });
 });
