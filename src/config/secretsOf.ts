@@ -1,15 +1,41 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { SecretSet } from "../result/redactSecrets";
 import type { AuthConfig } from "./transportConfig";
 
-/** The secret values of a connection, so they can be redacted from anything logged or stored. */
-export function secretsOf(auth: AuthConfig): string[] {
+/** Computing every form of every secret takes a fraction of a millisecond; a send should not pay it each time. */
+const MAX_REMEMBERED = 64;
+const remembered = new Map<string, SecretSet>();
+/** Keys are keyed hashes, so the map's keys give nothing away about the secrets. */
+const KEY_SALT = randomBytes(32);
+
+/**
+ * The connection's secrets with every form they travel in (AUTH payloads, HTTP Basic), for one send:
+ * a fresh copy, to which the tokens obtained while sending are added as they arrive.
+ */
+export function secretSetOf(auth: AuthConfig): SecretSet {
+  const key = createHmac("sha256", KEY_SALT).update(JSON.stringify(auth)).digest("base64");
+  let set = remembered.get(key);
+  if (set) remembered.delete(key);
+  else set = buildSecretSet(auth);
+  // Least recently used first out.
+  remembered.set(key, set);
+  if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? "");
+  return set.copy();
+}
+
+function buildSecretSet(auth: AuthConfig): SecretSet {
   switch (auth.method) {
     case "none":
-      return [];
+      return new SecretSet();
     case "basic":
-      return [auth.connection.password];
-    case "oauth2":
-      return [auth.connection.clientSecret, auth.connection.accessToken, auth.connection.refreshToken].filter((value): value is string => !!value);
-    case "oauth2ClientCredentials":
-      return [auth.connection.clientSecret];
+      return new SecretSet({ user: auth.connection.username }).add(auth.connection.password, "password");
+    case "oauth2": {
+      const { user, clientId, clientSecret, accessToken, refreshToken } = auth.connection;
+      return new SecretSet({ user, clientId }).add(clientSecret, "clientSecret").add(accessToken, "accessToken").add(refreshToken, "other");
+    }
+    case "oauth2ClientCredentials": {
+      const { user, clientId, clientSecret } = auth.connection;
+      return new SecretSet({ user, clientId }).add(clientSecret, "clientSecret");
+    }
   }
 }

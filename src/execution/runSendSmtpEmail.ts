@@ -1,12 +1,12 @@
 import type { AttachmentSeams } from "../attachments";
 import { lenientStorage } from "../config/lenientStorage";
 import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
-import { secretsOf } from "../config/secretsOf";
+import { secretSetOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { buildMailOptions } from "../message/buildMailOptions";
 import { requiresSmtpUtf8 } from "../message/smtpUtf8";
-import { redactValue } from "../result/redactSecrets";
+import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
 import { storeResult } from "../result/storeResult";
 import { authenticatedUser, sendMail, serverOffersSmtpUtf8 } from "../transport";
@@ -36,12 +36,13 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seam
     return result;
   }
 
-  const secrets = secretsOf(config.transport.auth);
+  // Grows while sending: each access token obtained is added, so it is redacted like a configured secret.
+  const secrets = secretSetOf(config.transport.auth);
   const log = nodeLog(api, NODE_LABEL, secrets);
 
   if (config.async) {
     // The flow goes on at once; the outcome can only be logged, and a failure must not escape as an unhandled rejection.
-    void send(config, log, seams)
+    void send(config, log, secrets, seams)
       .then(
         (result) => log(result.success ? "info" : "error", describe(result)),
         (error: unknown) => log("error", `unexpected failure: ${asSmtpEmailError(error).message}`),
@@ -52,14 +53,14 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seam
     return { success: true, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
   }
 
-  const result = redactValue(await send(config, log, seams), secrets);
+  const result = redactValue(await send(config, log, secrets, seams), secrets);
   storeResult(api, config.storage, result);
   log(result.success ? "info" : "error", describe(result));
   if (!result.success && config.stopOnError) api.stopExecution?.();
   return result;
 }
 
-async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, seams: AttachmentSeams): Promise<SendResult> {
+async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, secrets: SecretSet, seams: AttachmentSeams): Promise<SendResult> {
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
   try {
@@ -77,7 +78,7 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       );
     }
     const sent = await retryTransient(
-      () => sendMail(config.transport, mail, deadline),
+      () => sendMail(config.transport, mail, deadline, secrets),
       deadline,
       asSmtpEmailError,
       (error, retry) => log("warn", `transient failure (${error.message}); retry ${retry} of 2.`),

@@ -1,8 +1,8 @@
 import { lenientStorage } from "../config/lenientStorage";
 import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
-import { secretsOf } from "../config/secretsOf";
+import { secretSetOf } from "../config/secretsOf";
 import { parseVerifySmtpConnectionConfig, type VerifySmtpConnectionConfig } from "../config/verifySmtpConnectionConfig";
-import { redactValue } from "../result/redactSecrets";
+import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult } from "../result/sendResult";
 import { storeResult } from "../result/storeResult";
 import type { FailureResult } from "../result/sendResult";
@@ -26,12 +26,13 @@ export async function runVerifySmtpConnection(api: CognigyApi, rawConfig: unknow
     const secrets = rawSecretsOf(rawConfig);
     return finish(api, lenientStorage(rawConfig, "input", "smtpConnectionTest"), rawStopOnError(rawConfig), secrets, failed("", error));
   }
-  const secrets = secretsOf(config.transport.auth);
+  // Grows while verifying: the access token obtained is added.
+  const secrets = secretSetOf(config.transport.auth);
   const deadline = createDeadline(config.transport.options.timeoutMs);
   const server = describeServer(config);
   let result: VerifyResult;
   try {
-    result = { success: true, ...(await verifyConnection(config.transport, deadline)) };
+    result = { success: true, ...(await verifyConnection(config.transport, deadline, secrets)) };
   } catch (error) {
     result = failed(server, error);
   } finally {
@@ -40,7 +41,7 @@ export async function runVerifySmtpConnection(api: CognigyApi, rawConfig: unknow
   return finish(api, config.storage, config.stopOnError, secrets, result);
 }
 
-function finish(api: CognigyApi, storage: VerifySmtpConnectionConfig["storage"], stopOnError: boolean, secrets: string[], raw: VerifyResult): VerifyResult {
+function finish(api: CognigyApi, storage: VerifySmtpConnectionConfig["storage"], stopOnError: boolean, secrets: SecretSet | string[], raw: VerifyResult): VerifyResult {
   const result = redactValue(raw, secrets);
   const log = nodeLog(api, NODE_LABEL, secrets);
   storeResult(api, storage, result);

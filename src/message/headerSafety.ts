@@ -4,8 +4,9 @@
  * either cleaned (where a space is a faithful stand-in) or refused (where guessing would be wrong).
  */
 
+import { decodeEncodedWords } from "./encodedWords";
+
 const LINE_BREAK = /\r\n|[\r\n]/g;
-const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 export function containsLineBreak(value: string): boolean {
   return /[\r\n]/.test(value);
@@ -17,22 +18,43 @@ export function sanitizeSubject(subject: string): string {
 }
 
 /**
- * A file name the recipient sees and saves. Control characters become spaces and path separators
- * underscores, so no client is tempted to write outside its download folder. Empty → undefined.
+ * C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text (bidi
+ * overrides turn "invoice\u202Efdp.exe" into "invoiceexe.pdf" on screen), line and paragraph separators.
+ */
+const FILE_NAME_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * A file name the recipient sees and saves. Encoded words (=?utf-8?Q?..=2F.bashrc?=) are decoded
+ * first, because nodemailer passes them through and the recipient's client decodes them. Then control
+ * characters become spaces; path separators, and the "?" that an encoded word needs, become
+ * underscores; runs of dots become one, and dots at either end go, so the name is never "..", a
+ * hidden file or a path. Empty → undefined (the attachment gets a default name).
  */
 export function sanitizeFileName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
-  const cleaned = name
-    .replace(CONTROL, " ")
-    .replace(/[/\\]/g, "_")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (cleaned === "" || cleaned === "." || cleaned === "..") return undefined;
+  const cleaned = trimDotsAndSpaces(
+    decodeEncodedWords(name)
+      .replace(FILE_NAME_CONTROL, " ")
+      .replace(/[/\\?]/g, "_")
+      .replace(/\s+/g, " ")
+      .replace(/\.{2,}/g, "."),
+  );
+  if (cleaned === "") return undefined;
   // Long names get cut by clients anyway; keep the extension when shortening.
   if (cleaned.length <= 200) return cleaned;
   const dot = cleaned.lastIndexOf(".");
   const extension = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : "";
   return cleaned.slice(0, 200 - extension.length) + extension;
+}
+
+/** A loop, not /[\s.]+$/: that pattern is quadratic on a long ". . . ." run that does not reach the end. */
+function trimDotsAndSpaces(text: string): string {
+  const trimmable = (char: string) => char === "." || /\s/.test(char);
+  let start = 0;
+  let end = text.length;
+  while (start < end && trimmable(text[start])) start++;
+  while (end > start && trimmable(text[end - 1])) end--;
+  return text.slice(start, end);
 }
 
 /**

@@ -1,22 +1,118 @@
 /**
- * Last line of defence: replaces any known secret that slipped into a text (a server echoing a password,
- * a token inside a URL) before the text is logged or stored. Errors are built without secrets already.
+ * Last line of defence: replaces any known secret that slipped into a text (a server quoting the AUTH
+ * payload it rejected, a token endpoint echoing its request) before the text is logged or stored.
+ * Errors are built without secrets already.
  */
-export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let redacted = text;
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; real secrets are longer.
-    if (secret && secret.length >= 4) redacted = redacted.split(secret).join("[redacted]");
+import { base64Forms, formEncode, textForms } from "./secretForms";
+
+export const REDACTED = "[redacted]";
+
+/**
+ * What a secret is, which decides the payloads it travels in: a password goes out in AUTH PLAIN and
+ * LOGIN, an access token in the XOAUTH2 string, a client secret in an HTTP Basic header with the client ID.
+ */
+export type SecretKind = "password" | "accessToken" | "clientSecret" | "other";
+
+export interface SecretOwner {
+  /** The login name: part of the AUTH PLAIN and XOAUTH2 payloads. */
+  user?: string;
+  /** The OAuth2 client ID: part of the HTTP Basic header. */
+  clientId?: string;
+}
+
+/**
+ * The secrets of one send and every form they may take, computed once when a secret is added; a token
+ * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
+ */
+export class SecretSet {
+  private readonly needles = new Set<string>();
+
+  constructor(private readonly owner: SecretOwner = {}) {}
+
+  /** Plain values of unknown kind (raw config that failed to parse, a list of secrets). */
+  static of(values: ReadonlyArray<string | undefined>, owner: SecretOwner = {}): SecretSet {
+    const set = new SecretSet(owner);
+    for (const value of values) set.add(value, "other");
+    return set;
   }
-  return redacted;
+
+  /** An independent set with the same secrets, to add a send's tokens to without touching this one. */
+  copy(): SecretSet {
+    const copy = new SecretSet(this.owner);
+    for (const needle of this.needles) copy.needles.add(needle);
+    return copy;
+  }
+
+  /** Adds a secret of any length (a configured value is secret however short) with all its forms. */
+  add(secret: string | undefined, kind: SecretKind): this {
+    if (!secret) return this;
+    for (const form of textForms(secret)) this.needles.add(form);
+    for (const payload of this.payloads(secret, kind)) {
+      for (const form of base64Forms(payload)) this.needles.add(form);
+    }
+    return this;
+  }
+
+  /** Every occurrence of any form of any secret replaced by "[redacted]". */
+  redact(text: string): string {
+    if (this.needles.size === 0 || text === "") return text;
+    const spans: Array<[number, number]> = [];
+    for (const needle of this.needles) {
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) spans.push([at, at + needle.length]);
+    }
+    if (spans.length === 0) return text;
+    // Overlapping matches (a Base64 core inside a whole Base64 form) become one replacement.
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = "";
+    let copiedTo = 0;
+    let spanStart = spans[0][0];
+    let spanEnd = spans[0][1];
+    for (const [start, end] of spans) {
+      if (start <= spanEnd) {
+        spanEnd = Math.max(spanEnd, end);
+        continue;
+      }
+      out += text.slice(copiedTo, spanStart) + REDACTED;
+      copiedTo = spanEnd;
+      spanStart = start;
+      spanEnd = end;
+    }
+    return out + text.slice(copiedTo, spanStart) + REDACTED + text.slice(spanEnd);
+  }
+
+  /** The strings the secret travels in, each of which is searched for in Base64. */
+  private payloads(secret: string, kind: SecretKind): string[] {
+    const { user, clientId } = this.owner;
+    const payloads = [secret];
+    if (kind === "password" && user !== undefined) {
+      // AUTH PLAIN (RFC 4616), without and with an authorization identity. LOGIN sends the password alone.
+      payloads.push(`\u0000${user}\u0000${secret}`, `${user}\u0000${user}\u0000${secret}`);
+    }
+    if (kind === "accessToken" && user !== undefined) payloads.push(`user=${user}\u0001auth=Bearer ${secret}\u0001\u0001`);
+    if (kind === "clientSecret") {
+      payloads.push(formEncode(secret));
+      if (clientId !== undefined) payloads.push(`${clientId}:${secret}`, `${formEncode(clientId)}:${formEncode(secret)}`);
+    }
+    return payloads;
+  }
+}
+
+type Secrets = SecretSet | ReadonlyArray<string | undefined>;
+
+const asSet = (secrets: Secrets): SecretSet => (secrets instanceof SecretSet ? secrets : SecretSet.of(secrets));
+
+export function redactSecrets(text: string, secrets: Secrets): string {
+  return asSet(secrets).redact(text);
 }
 
 /** Applies redactSecrets to every string inside a plain JSON-like value. */
-export function redactValue<T>(value: T, secrets: ReadonlyArray<string | undefined>): T {
-  if (typeof value === "string") return redactSecrets(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactValue(item, secrets)) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item as unknown, secrets)])) as T;
-  }
-  return value;
+export function redactValue<T>(value: T, secrets: Secrets): T {
+  const set = asSet(secrets);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === "string") return set.redact(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item && typeof item === "object") return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+    return item;
+  };
+  return walk(value) as T;
 }

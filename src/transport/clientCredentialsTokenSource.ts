@@ -1,4 +1,5 @@
 import type { ClientCredentialsConnectionConfig } from "../config/connectionConfigs";
+import { SecretSet } from "../result/redactSecrets";
 import { credentialHash } from "./credentialHash";
 import { parseTokenUrl, requestToken } from "./tokenEndpoint";
 import type { TokenFailureContext } from "./toSmtpEmailError";
@@ -13,7 +14,7 @@ const FIELD = "clientCredentialsConnection";
  */
 export function clientCredentialsTokenSource(connection: ClientCredentialsConnectionConfig, clientAuthStyle: "body" | "header", timeoutMs: number): TokenSource {
   const endpoint = parseTokenUrl(connection.tokenEndpointUrl, FIELD);
-  const ctx: TokenFailureContext = { endpoint: endpoint.label, grant: "client_credentials", field: FIELD, secrets: [connection.clientSecret], timeoutMs };
+  const ctx: TokenFailureContext = { endpoint: endpoint.label, grant: "client_credentials", field: FIELD, secrets: new SecretSet({ clientId: connection.clientId }).add(connection.clientSecret, "clientSecret"), timeoutMs };
   return {
     key: credentialHash("oauth2-client-credentials", connection.tokenEndpointUrl, connection.clientId, connection.clientSecret, connection.scope, clientAuthStyle),
     endpoint: endpoint.label,

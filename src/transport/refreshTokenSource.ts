@@ -1,5 +1,6 @@
 import type { OAuth2ConnectionConfig } from "../config/connectionConfigs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
+import { SecretSet } from "../result/redactSecrets";
 import { credentialHash } from "./credentialHash";
 import { parseTokenUrl, requestToken } from "./tokenEndpoint";
 import type { TokenFailureContext } from "./toSmtpEmailError";
@@ -19,7 +20,7 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
     endpoint: endpoint.label,
     grant: "refresh_token",
     field: FIELD,
-    secrets: [clientSecret, refreshToken, connection.accessToken],
+    secrets: new SecretSet({ user: connection.user, clientId }).add(clientSecret, "clientSecret").add(refreshToken, "other").add(connection.accessToken, "accessToken"),
     timeoutMs,
   };
   const renewable = Boolean(refreshToken && clientId && clientSecret);
@@ -32,11 +33,9 @@ export function refreshTokenSource(connection: OAuth2ConnectionConfig, timeoutMs
     async fetch(latestRefreshToken, signal) {
       if (!renewable || !clientId || !clientSecret || !refreshToken) throw cannotRenew(connection.expiryDate);
       const current = latestRefreshToken ?? refreshToken;
+      ctx.secrets.add(latestRefreshToken, "other");
       // The endpoint may rotate the refresh token; the cache keeps the newest for the next request.
-      return requestToken(
-        { endpoint, params: { grant_type: "refresh_token", refresh_token: current }, clientId, clientSecret, clientAuth: "body", signal },
-        { ...ctx, secrets: [...ctx.secrets, latestRefreshToken] },
-      );
+      return requestToken({ endpoint, params: { grant_type: "refresh_token", refresh_token: current }, clientId, clientSecret, clientAuth: "body", signal }, ctx);
     },
   };
 }

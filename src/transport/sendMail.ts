@@ -3,7 +3,8 @@ import type { SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
 import type { TransportConfig } from "../config/transportConfig";
 import type { Deadline } from "../execution/deadline";
 import { raceDeadline } from "./raceDeadline";
-import { credentialFingerprint } from "./smtpAuth";
+import type { SecretSet } from "../result/redactSecrets";
+import { credentialFingerprint, registerToken } from "./smtpAuth";
 import { streamLargeContent } from "./streamLargeContent";
 import { smtpFailure } from "./toSmtpEmailError";
 import type { IssuedToken } from "./tokenSource";
@@ -23,15 +24,16 @@ export interface SentMessage {
 /**
  * Sends one message through the pooled transport for the config's server and credential, fetching
  * an OAuth2 token first where needed. Everything, the token included, happens within `deadline`.
- * Rejects with an SmtpEmailError only.
+ * Rejects with an SmtpEmailError only. Each token used is added to `secrets`, the caller's redaction set.
  */
-export async function sendMail(config: TransportConfig, mail: Mail.Options, deadline: Deadline): Promise<SentMessage> {
+export async function sendMail(config: TransportConfig, mail: Mail.Options, deadline: Deadline, secrets?: SecretSet): Promise<SentMessage> {
   const plan = planTransport(config);
   const step = `sending via ${plan.server}`;
   let token: IssuedToken | undefined;
   try {
     return await withAccessToken(plan.tokenSource, deadline, (issued) => {
       token = issued;
+      if (secrets) registerToken(secrets, issued);
       return deliverOnce(plan, config, mail, issued, deadline, step);
     });
   } catch (error) {

@@ -1,8 +1,9 @@
 import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { SMTPTransportAuthOptions } from "nodemailer/lib/smtp-transport";
 import XOAuth2, { type XOAuth2ProvisionCallback } from "nodemailer/lib/xoauth2";
-import { secretsOf } from "../config/secretsOf";
+import { secretSetOf } from "../config/secretsOf";
 import type { AuthConfig } from "../config/transportConfig";
+import type { SecretSet } from "../result/redactSecrets";
 import { clientCredentialsTokenSource } from "./clientCredentialsTokenSource";
 import { credentialHash } from "./credentialHash";
 import { refreshTokenSource } from "./refreshTokenSource";
@@ -90,6 +91,11 @@ export function connectionLogin(auth: AuthConfig, token: IssuedToken | undefined
 }
 
 /** Every secret value involved, for redaction: the configured ones and the token in use. */
-export function secretsInPlay(auth: AuthConfig, token: IssuedToken | undefined): string[] {
-  return [...secretsOf(auth), ...(token ? [token.accessToken] : []), ...(token?.refreshToken ? [token.refreshToken] : [])];
+export function secretsInPlay(auth: AuthConfig, token: IssuedToken | undefined): SecretSet {
+  return registerToken(secretSetOf(auth), token);
+}
+
+/** A token obtained at run time becomes as redactable as a configured secret, in the XOAUTH2 string too. */
+export function registerToken(secrets: SecretSet, token: IssuedToken | undefined): SecretSet {
+  return secrets.add(token?.accessToken, "accessToken").add(token?.refreshToken, "other");
 }

@@ -8,7 +8,8 @@ import type { AuthConfig } from "../config/transportConfig";
 import { smtpAuthReplyHint, tokenEndpointReplyHint } from "./providerHints";
 import { SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../errors/SmtpEmailError";
 import type { Deadline } from "../execution/deadline";
-import { redactSecrets } from "../result/redactSecrets";
+import { maskBase64Runs } from "../result/maskBase64Runs";
+import type { SecretSet } from "../result/redactSecrets";
 import type { TlsMode } from "./serverEndpoint";
 import { TokenHttpFailure } from "./tokenHttp";
 
@@ -25,8 +26,8 @@ export interface SmtpFailureContext {
   authMethod: AuthConfig["method"];
   /** The login name, if any; not secret, and it tells which of several mailboxes failed. */
   user?: string;
-  /** Values that must never appear in a message: passwords, client secrets, tokens. */
-  secrets: ReadonlyArray<string | undefined>;
+  /** Values that must never appear in a message, in any form: passwords, client secrets, tokens. */
+  secrets: SecretSet;
   deadline: Deadline;
   /** What was going on, for the timeout message, e.g. "sending via smtp.example.com:587". */
   step: string;
@@ -38,7 +39,7 @@ export interface TokenFailureContext {
   grant: "refresh_token" | "client_credentials";
   /** Connection field key, e.g. "clientCredentialsConnection". */
   field: string;
-  secrets: ReadonlyArray<string | undefined>;
+  secrets: SecretSet;
   timeoutMs: number;
 }
 
@@ -182,8 +183,10 @@ const AUTH_FIELD: Record<AuthConfig["method"], string | undefined> = {
   oauth2ClientCredentials: "clientCredentialsConnection",
 };
 
-function authFailure(raw: RawFailure, reply: string | undefined, ctx: SmtpFailureContext, details: SmtpEmailErrorDetails): SmtpEmailError {
+function authFailure(raw: RawFailure, quoted: string | undefined, ctx: SmtpFailureContext, details: SmtpEmailErrorDetails): SmtpEmailError {
   const field = AUTH_FIELD[ctx.authMethod];
+  // A server that quotes the rejected command back quotes the credentials: no long Base64 run is shown.
+  const reply = quoted === undefined ? undefined : maskBase64Runs(quoted);
   if (raw.responseCode === 530 || raw.responseCode === 538 || (reply !== undefined && /STARTTLS/i.test(reply))) {
     return new SmtpEmailError("tls", `${ctx.server} refuses to log in over an unencrypted connection${reply ? ` ("${reply}")` : ""}.`, "Set Connection Security to STARTTLS (port 587) or TLS (port 465).", {
       ...details,
@@ -192,7 +195,7 @@ function authFailure(raw: RawFailure, reply: string | undefined, ctx: SmtpFailur
   }
   const who = ctx.user ? ` for "${ctx.user}"` : "";
   const answered = reply ? `: "${reply}"` : ".";
-  const knownHint = smtpAuthReplyHint(reply);
+  const knownHint = smtpAuthReplyHint(quoted);
   if (ctx.authMethod === "oauth2" || ctx.authMethod === "oauth2ClientCredentials") {
     const what = raw.originalCode === TOKEN_REJECTED ? "rejected the access token" : "rejected the OAuth2 login";
     return new SmtpEmailError(
@@ -321,7 +324,8 @@ export function tokenRequestFailure(error: unknown, ctx: TokenFailureContext): S
     const oauthError = facts.payload ? textField(facts.payload, "error") : undefined;
     if (oauthError) {
       const description = facts.payload ? textField(facts.payload, "error_description") : undefined;
-      const reason = quote(description ? `${oauthError}: ${description}` : oauthError, ctx.secrets);
+      // An endpoint may echo its request (the client secret, an HTTP Basic header): no long Base64 run is shown.
+      const reason = maskBase64Runs(quote(description ? `${oauthError}: ${description}` : oauthError, ctx.secrets));
       const hint = tokenEndpointReplyHint(description) ?? TOKEN_ERROR_HINTS[oauthError]?.(ctx.grant) ?? "Check the token URL and the connection's client settings.";
       return fail("token", `The token endpoint ${ctx.endpoint} refused the request (HTTP ${facts.responseStatus}): ${reason}`, hint);
     }
@@ -422,7 +426,7 @@ function textField(record: Record<string, unknown>, key: string): string | undef
 }
 
 /** One line, bounded, secrets removed: safe to put into a message. */
-function quote(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  const line = redactSecrets(text, secrets).replace(/\s+/g, " ").trim();
+function quote(text: string, secrets: SecretSet): string {
+  const line = secrets.redact(text).replace(/\s+/g, " ").trim();
   return line.length > MAX_QUOTE_LENGTH ? `${line.slice(0, MAX_QUOTE_LENGTH - 1)}…` : line;
 }

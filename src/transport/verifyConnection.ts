@@ -2,7 +2,8 @@ import { Socket } from "node:net";
 import SMTPConnection, { type SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { TransportConfig } from "../config/transportConfig";
 import type { Deadline } from "../execution/deadline";
-import { connectionLogin } from "./smtpAuth";
+import type { SecretSet } from "../result/redactSecrets";
+import { connectionLogin, registerToken } from "./smtpAuth";
 import { smtpFailure } from "./toSmtpEmailError";
 import type { IssuedToken } from "./tokenSource";
 import { connectTimeouts, failureContext, planTransport, type TransportPlan } from "./transportPlan";
@@ -29,15 +30,16 @@ export interface VerifiedConnection {
 /**
  * Does everything a send does up to the first message, then says goodbye: connects, negotiates TLS,
  * fetches a token where needed and logs in. Uses a connection of its own, outside the pool, so the
- * answer reflects the server right now. Rejects with an SmtpEmailError only.
+ * answer reflects the server right now. Rejects with an SmtpEmailError only. Each token used is added to `secrets`.
  */
-export async function verifyConnection(config: TransportConfig, deadline: Deadline): Promise<VerifiedConnection> {
+export async function verifyConnection(config: TransportConfig, deadline: Deadline, secrets?: SecretSet): Promise<VerifiedConnection> {
   const plan = planTransport(config);
   const step = `checking the connection to ${plan.server}`;
   let token: IssuedToken | undefined;
   try {
     const { secure, authenticated } = await withAccessToken(plan.tokenSource, deadline, (issued) => {
       token = issued;
+      if (secrets) registerToken(secrets, issued);
       return connectAndLogin(plan, connectionLogin(config.auth, issued), deadline, step);
     });
     return { secure, authenticated, server: plan.server };

@@ -91,7 +91,7 @@ describe("content types and file names", () => {
 
   it("cleans file names: no control characters, no path separators", () => {
     expect(sanitizeFileName("re\r\nport.pdf")).toBe("re port.pdf");
-    expect(sanitizeFileName("../../etc/passwd")).toBe(".._.._etc_passwd");
+    expect(sanitizeFileName("../../etc/passwd")).toBe("_._etc_passwd");
     expect(sanitizeFileName("  \t ")).toBeUndefined();
     expect(sanitizeFileName("..")).toBeUndefined();
     expect(sanitizeFileName(`${"a".repeat(300)}.pdf`)).toMatch(/^a{196}\.pdf$/);

@@ -1,6 +1,7 @@
 /**
  * Runs after every test file (jest setupFilesAfterEnv): nothing the nodes handed to the Cognigy API
- * stand-in (stored results, context, log lines) may contain a test secret or an issued token.
+ * stand-in (stored results, context, log lines) may contain a test secret or an issued token, in any
+ * encoding: findLeaks decodes Base64, percent- and form-encoding and JSON escapes before it searches.
  */
 import { transcriptsOfThisFile } from "./cognigyApiStandIn";
 import { findLeaks } from "./findLeaks";

@@ -139,6 +139,13 @@ export interface SmtpTestServerAuth {
 export interface SmtpTestServerBehaviour {
   /** When set, every AUTH (any mechanism) fails with exactly this reply. */
   authFailureReply?: SmtpReply;
+  /**
+   * A hostile or careless server: a failed AUTH is answered with "535 5.7.8 rejected AUTH <method> <payload>",
+   * quoting the Base64 the client sent (PLAIN: "\0user\0password"; LOGIN: username and password, each
+   * Base64; XOAUTH2: the "user=...\x01auth=Bearer ...\x01\x01" string). smtp-server hands over the decoded
+   * credentials only, so the payload is rebuilt from them, byte for byte as nodemailer sends it.
+   */
+  echoRejectedAuth?: boolean;
   onMailFrom?: (address: string, ctx: EnvelopeHookContext) => SmtpHookResult | Promise<SmtpHookResult>;
   onRcptTo?: (address: string, ctx: EnvelopeHookContext) => SmtpHookResult | Promise<SmtpHookResult>;
   /** Called with the complete message before it is stored; a reply rejects it (not stored). */
@@ -249,6 +256,7 @@ abstract class BaseServer implements SmtpTestServer {
   readonly serverErrors: Error[] = [];
   readonly hookErrors: unknown[] = [];
   authFailureReply?: SmtpReply;
+  echoRejectedAuth?: boolean;
   onMailFrom?: SmtpTestServerBehaviour["onMailFrom"];
   onRcptTo?: SmtpTestServerBehaviour["onRcptTo"];
   onData?: SmtpTestServerBehaviour["onData"];
@@ -264,6 +272,7 @@ abstract class BaseServer implements SmtpTestServer {
     this.security = options.security ?? "starttls";
     this.neverGreet = options.neverGreet === true;
     this.authFailureReply = options.authFailureReply;
+    this.echoRejectedAuth = options.echoRejectedAuth;
     this.onMailFrom = options.onMailFrom;
     this.onRcptTo = options.onRcptTo;
     this.onData = options.onData;
@@ -476,6 +485,10 @@ class RealSmtpServer extends BaseServer {
         callback(null, { user: username });
         return;
       }
+      if (this.echoRejectedAuth) {
+        callback(smtpError(echoReply(method, [`user=${username}\x01auth=Bearer ${auth.accessToken ?? ""}\x01\x01`])));
+        return;
+      }
       // The standard XOAUTH2 failure: a 334 challenge carrying this JSON, the client answers
       // with an empty line, then smtp-server sends "535 Error: Username and Password not accepted".
       callback(null, { data: { status: "401", schemes: "bearer", scope: "https://mail.google.com/" } });
@@ -486,6 +499,11 @@ class RealSmtpServer extends BaseServer {
       const users = this.auth?.users ?? {};
       const ok = Object.hasOwn(users, username) && users[username] === auth.password;
       record(ok);
+      if (!ok && this.echoRejectedAuth) {
+        const password = auth.password ?? "";
+        callback(smtpError(echoReply(method, method === "PLAIN" ? [`\x00${username}\x00${password}`] : [username, password])));
+        return;
+      }
       // A response without `user` makes smtp-server reply "535 Error: Authentication credentials invalid".
       callback(null, ok ? { user: username } : {});
       return;
@@ -656,6 +674,12 @@ function smtpError(reply: SmtpReply): SMTPServerError {
   const err: SMTPServerError = new Error(reply.message);
   err.responseCode = reply.code;
   return err;
+}
+
+/** "535 5.7.8 rejected AUTH PLAIN AGJvdEBleGFtcGxlACpw..." with each payload Base64-encoded. */
+function echoReply(method: string, payloads: string[]): SmtpReply {
+  const encoded = payloads.map((payload) => Buffer.from(payload, "utf8").toString("base64"));
+  return { code: 535, message: `5.7.8 rejected AUTH ${method} ${encoded.join(" ")}` };
 }
 
 function isAscii(value: string): boolean {

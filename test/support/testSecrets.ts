@@ -8,6 +8,8 @@ export const TEST_SECRETS = {
   clientSecret: "cl1ent-s3cret-value~",
   refreshToken: "refresh-t0ken-1234567890",
   accessToken: "access-t0ken-abcdefghij",
+  /** Every character that percent-, form- and JSON-encoding change. */
+  specialSecret: 'sp3cial "secret" +&=/%~\\ value',
 } as const;
 
 /** Secrets tests add at run time, e.g. tokens a test token endpoint issued. */

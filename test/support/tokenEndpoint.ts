@@ -15,6 +15,7 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
+import { runtimeSecrets } from "./testSecrets";
 
 export const TOKEN_PATH = "/token";
 
@@ -77,6 +78,11 @@ export interface TokenEndpointOptions {
   /** Delay before every response. */
   delayMs?: number;
   /**
+   * A careless endpoint: every error response's error_description quotes the request, the raw form
+   * body (client_secret and refresh_token form-encoded) and the Authorization header (HTTP Basic).
+   */
+  echoRequest?: boolean;
+  /**
    * How Basic credentials are decoded. "strict" (default): RFC 6749 2.3.1, id and secret must
    * be form-urlencoded inside the base64 (a client that skips that fails once the secret holds
    * "+", "%" or similar). "lenient": also accept the raw, unencoded id:secret.
@@ -96,6 +102,7 @@ export interface TokenEndpoint {
   failWith?: TokenErrorResponse;
   delayMs: number;
   basicEncoding: "strict" | "lenient";
+  echoRequest: boolean;
   readonly issuedTokens: IssuedToken[];
   readonly requests: TokenRequestRecord[];
   readonly requestCount: number;
@@ -164,6 +171,7 @@ class TokenEndpointServer implements TokenEndpoint {
   failWith?: TokenErrorResponse;
   delayMs: number;
   basicEncoding: "strict" | "lenient";
+  echoRequest: boolean;
   readonly issuedTokens: IssuedToken[] = [];
   readonly requests: TokenRequestRecord[] = [];
 
@@ -183,6 +191,7 @@ class TokenEndpointServer implements TokenEndpoint {
     this.failWith = options.failWith;
     this.delayMs = options.delayMs ?? 0;
     this.basicEncoding = options.basicEncoding ?? "strict";
+    this.echoRequest = options.echoRequest === true;
     this.server = http.createServer((req, res) => this.handle(req, res));
     // Do not let idle keep-alive sockets hold the process open.
     this.server.keepAliveTimeout = 1000;
@@ -256,9 +265,9 @@ class TokenEndpointServer implements TokenEndpoint {
     req.on("end", () => {
       const at = Date.now();
       const record: TokenRequestRecord = { grantType: "", clientAuth: "none", at, status: 0, params: {} };
-      const outcome = tooLarge
-        ? oauthError(413, "invalid_request", "Request body too large.")
-        : this.process(req, Buffer.concat(chunks).toString("utf8"), record);
+      const rawBody = Buffer.concat(chunks).toString("utf8");
+      const processed = tooLarge ? oauthError(413, "invalid_request", "Request body too large.") : this.process(req, rawBody, record);
+      const outcome = this.echoRequest ? withEchoedRequest(processed, rawBody, req.headers.authorization) : processed;
       record.status = outcome.status;
       if (typeof outcome.body === "object" && "error" in outcome.body && typeof outcome.body.error === "string") {
         record.error = outcome.body.error;
@@ -400,6 +409,9 @@ class TokenEndpointServer implements TokenEndpoint {
       revoked: false,
     };
     this.issuedTokens.push(issued);
+    // Whatever a node stores or logs is scanned for every token issued here.
+    runtimeSecrets.add(accessToken);
+    if (refreshToken !== undefined) runtimeSecrets.add(refreshToken);
     this.byToken.set(accessToken, issued);
     return {
       status: 200,
@@ -437,6 +449,14 @@ class TokenEndpointServer implements TokenEndpoint {
       send();
     }
   }
+}
+
+/** An error response whose description quotes what the client sent. */
+function withEchoedRequest(outcome: Outcome, rawBody: string, authorization: string | undefined): Outcome {
+  if (outcome.status < 400 || typeof outcome.body !== "object") return outcome;
+  const body = outcome.body as Record<string, unknown>;
+  const description = typeof body.error_description === "string" ? body.error_description : "Request refused.";
+  return { ...outcome, body: { ...body, error_description: `${description} Request: ${rawBody} Authorization: ${authorization ?? "none"}` } };
 }
 
 function oauthError(status: number, error: string, description: string): Outcome {
