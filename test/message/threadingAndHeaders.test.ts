@@ -4,26 +4,12 @@ import { MAX_CALENDAR_BYTES } from "../../src/message/calendarInvite";
 import { MAX_CUSTOM_HEADERS_BYTES } from "../../src/message/customHeaders";
 import { messageIdProblem } from "../../src/message/threadingHeaders";
 import { errorOf } from "../support/smtpEmailErrors";
+import { INVITE } from "./helpers/invite";
 
 const base = { emailService: "custom", host: "127.0.0.1", port: 2525, authMethod: "basic", basicConnection: { username: "bot@example.com", password: "pw-x" }, to: "jane@example.com", subject: "Hello", content: "<p>Hi</p>" };
 const parse = (extra: Record<string, unknown>) => parseSendSmtpEmailConfig({ ...base, ...extra }).message;
 const refusal = (extra: Record<string, unknown>) => errorOf(() => parseSendSmtpEmailConfig({ ...base, ...extra }));
 
-export const INVITE = [
-  "BEGIN:VCALENDAR",
-  "VERSION:2.0",
-  "PRODID:-//Example//Support Bot//EN",
-  "BEGIN:VEVENT",
-  "UID:call-4711@example.com",
-  "DTSTAMP:20261120T090000Z",
-  "DTSTART:20261201T100000Z",
-  "DTEND:20261201T103000Z",
-  "SUMMARY:Follow-up call about ticket 4711",
-  "ORGANIZER;CN=Support:mailto:support@example.com",
-  "ATTENDEE;CN=Jane;RSVP=TRUE:mailto:jane@example.com",
-  "END:VEVENT",
-  "END:VCALENDAR",
-].join("\r\n");
 
 describe("In Reply To and References", () => {
   it("accept ids with or without angle brackets and write them with", () => {
