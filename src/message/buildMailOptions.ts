@@ -41,8 +41,7 @@ export async function buildMailOptions(
     // "normal" needs no header: a mail without priority headers is normal priority.
     ...(message.priority !== "normal" ? { priority: message.priority } : {}),
     ...threading(message),
-    // Custom headers are validated strings only: a { prepared: true } value would bypass nodemailer's encoding.
-    ...(message.customHeaders && message.customHeaders.length > 0 ? { headers: message.customHeaders.map(({ key, value }) => ({ key, value })) } : {}),
+    ...customHeaderOptions(message),
     // nodemailer adds it twice: a text/calendar alternative (the invitation) and an .ics attachment.
     ...(message.calendar ? { icalEvent: { method: message.calendar.method, content: message.calendar.content, filename: "invite.ics" } } : {}),
     attachments: [...body.inlineImages, ...files],
@@ -50,6 +49,18 @@ export async function buildMailOptions(
     // a file or fetch a URL on its own (that would bypass the size limit and the address checks).
     disableFileAccess: true,
     disableUrlAccess: true,
+  };
+}
+
+function customHeaderOptions(message: MessageConfig): Pick<Mail.Options, "headers" | "normalizeHeaderKey"> {
+  const headers = message.customHeaders ?? [];
+  if (headers.length === 0) return {};
+  // nodemailer would rewrite "X-Ticket-Id" as "X-Ticket-ID"; help desks that match names exactly get the designer's spelling.
+  const spelling = new Map(headers.map(({ key }) => [key.toLowerCase(), key]));
+  return {
+    // Validated strings only: a { prepared: true } value would bypass nodemailer's encoding.
+    headers: headers.map(({ key, value }) => ({ key, value })),
+    normalizeHeaderKey: (key: string) => spelling.get(key.toLowerCase()) ?? key,
   };
 }
 

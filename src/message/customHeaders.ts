@@ -1,4 +1,4 @@
-import { isValidHeaderName } from "./headerSafety";
+import { containsLineBreak, isValidHeaderName } from "./headerSafety";
 
 /** One header line to add, in order; a repeated header is several entries with the same key. */
 export interface CustomHeader {
@@ -106,7 +106,7 @@ function valueProblems(name: string, raw: unknown): string | undefined {
     }
     const text = String(item);
     // A line break would end the header and start one of the value's choosing.
-    if (/[\r\n]/.test(text)) return `the value of "${name}" contains a line break; a header value must be a single line.`;
+    if (containsLineBreak(text)) return `the value of "${name}" contains a line break; a header value must be a single line.`;
     if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) return `the value of "${name}" contains a control character; remove it.`;
     if (text.length > MAX_VALUE_LENGTH) return `the value of "${name}" is longer than ${MAX_VALUE_LENGTH} characters.`;
   }

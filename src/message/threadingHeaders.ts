@@ -1,3 +1,5 @@
+import { containsLineBreak } from "./headerSafety";
+
 /**
  * In-Reply-To and References: what mail clients use to put a reply into the conversation it answers
  * (RFC 5322 section 3.6.4). Both carry Message-IDs, written as <id-left@id-right>.
@@ -23,7 +25,7 @@ const LABELS = { inReplyTo: "In Reply To (inReplyTo)", references: "References (
 
 /** Why a Message-ID cannot be used, or undefined when it is fine. The value is without angle brackets. */
 export function messageIdProblem(id: string): string | undefined {
-  if (/[\r\n]/.test(id)) return "contains a line break";
+  if (containsLineBreak(id)) return "contains a line break";
   if (/[^\x20-\x7e]/.test(id)) return "may only contain ASCII characters";
   if (id.length > MAX_ID_LENGTH) return `is longer than ${MAX_ID_LENGTH} characters`;
   if (!MESSAGE_ID.test(id)) return "is not a Message-ID of the form id@host";

@@ -95,6 +95,10 @@ describe("custom headers", () => {
       },
     });
     expect(delivered.parsed.header("x-ticket-id")).toBe("4711");
+    // Written with the designer's spelling, not nodemailer's "X-Ticket-ID".
+    expect(topLevelHeaders(delivered.rawText)).toContain("X-Ticket-Id: 4711");
+    // Every other header keeps nodemailer's spelling.
+    expect(topLevelHeaders(delivered.rawText).filter((line) => /^(Message-ID|MIME-Version): /.test(line))).toHaveLength(2);
     expect(delivered.parsed.header("list-unsubscribe")).toBe("<mailto:unsubscribe@example.com?subject=unsubscribe>, <https://example.com/u/4711>");
     expect(delivered.parsed.headerAll("x-tag")).toEqual(["billing", "urgent"]);
     const agent = header(delivered, "X-Agent-Name")[0] ?? "";
