@@ -55,6 +55,20 @@ describe("threading headers", () => {
     expect(delivered.parsed.references).toBe("<root.1@example.com> <CAF=x+y_z.42@mail.gmail.com>");
   });
 
+  it("arrive exactly as given for any well-formed Message-ID", async () => {
+    const atext = fc.string({ unit: fc.constantFrom(..."abcXYZ0189!#$%&'*+-/=?^_`{|}~."), minLength: 1, maxLength: 40 });
+    const messageId = fc.tuple(atext, atext).map(([left, right]) => `${left}@${right}`);
+    await fc.assert(
+      fc.asyncProperty(messageId, fc.array(messageId, { maxLength: 5 }), fc.boolean(), async (parent, thread, brackets) => {
+        const earlier = thread.filter((id) => id !== parent);
+        const delivered = await deliver({ inReplyTo: brackets ? `<${parent}>` : parent, references: earlier.join(", ") });
+        expect(header(delivered, "In-Reply-To")).toEqual([`<${parent}>`]);
+        expect(header(delivered, "References")).toEqual([[...new Set(earlier), parent].map((id) => `<${id}>`).join(" ")]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it("References falls back to the In Reply To id", async () => {
     const delivered = await deliver({ inReplyTo: "<parent@example.com>" });
     expect(header(delivered, "In-Reply-To")).toEqual(["<parent@example.com>"]);
