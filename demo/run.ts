@@ -112,13 +112,69 @@ async function main(): Promise<number> {
     show("Send SMTP Email (OAuth2 Client Credentials) -> context.emailResult", cognigy.context.emailResult);
     console.log(`\nToken requests made: ${tokenEndpoint.requestCount}`);
 
+    // 5. A follow-up in the same conversation: In Reply To is the Message-ID stored by step 2,
+    //    what {{input.emailResult.messageId}} gives in a flow.
+    const booking = cognigy.input.emailResult as { messageId: string };
+    await runSendSmtpEmail(cognigy.api, {
+      ...server,
+      authMethod: "basic",
+      basicConnection: { username: MAILBOX, password: PASSWORD },
+      to: "Jane Doe <jane@example.com>",
+      subject: "Re: Your booking ✈ Zürich",
+      content: "<p>Hello Jane, your seat has changed to 14C.</p>",
+      inReplyTo: booking.messageId,
+      customHeaders: { "X-Ticket-Id": "4711" },
+      storeLocation: "input",
+      inputKey: "followUpResult",
+    });
+    show("Send SMTP Email (threaded follow-up) -> input.followUpResult", cognigy.input.followUpResult);
+
+    // 6. A meeting invitation that Outlook and Gmail show with Accept / Decline.
+    await runSendSmtpEmail(cognigy.api, {
+      ...server,
+      authMethod: "basic",
+      basicConnection: { username: MAILBOX, password: PASSWORD },
+      to: "jane@example.com",
+      subject: "Invitation: follow-up call",
+      content: "<p>Hello Jane, here is the invitation for our follow-up call.</p>",
+      calendarEvent: [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Demo//Support Bot//EN",
+        "BEGIN:VEVENT",
+        "UID:follow-up-4711@demo.example",
+        "DTSTAMP:20261120T090000Z",
+        "DTSTART:20261201T100000Z",
+        "DTEND:20261201T103000Z",
+        "SUMMARY:Follow-up call",
+        `ORGANIZER;CN=Support:mailto:${MAILBOX}`,
+        "ATTENDEE;CN=Jane Doe;RSVP=TRUE:mailto:jane@example.com",
+        "END:VEVENT",
+        "END:VCALENDAR",
+      ].join("\n"),
+      calendarMethod: "REQUEST",
+      storeLocation: "input",
+      inputKey: "inviteResult",
+    });
+    show("Send SMTP Email (calendar invite) -> input.inviteResult", cognigy.input.inviteResult);
+
     console.log("\n== Received by the SMTP server");
     smtp.messages.forEach((message, index) => {
       const file = join(outDir, `message-${index + 1}.eml`);
       writeFileSync(file, message.raw);
       console.log(`${file}  (from ${message.envelope.mailFrom} to ${message.envelope.rcptTo.join(", ")}, ${message.raw.length} bytes)`);
     });
-    if (smtp.messages.length !== 2) failures++;
+    if (smtp.messages.length !== 4) failures++;
+
+    const [reply, invite] = smtp.messages.slice(2).map((message) => message.raw.toString("latin1"));
+    const headerLines = (raw: string | undefined, pattern: RegExp) =>
+      (raw ?? "").slice(0, (raw ?? "").indexOf("\r\n\r\n")).replace(/\r\n[ \t]/g, " ").split("\r\n").filter((line) => pattern.test(line));
+    console.log("\n== The follow-up's threading headers (Message-ID of the booking mail)");
+    for (const line of headerLines(reply, /^(In-Reply-To|References|X-Ticket-Id):/i)) console.log(`  ${line}`);
+    if (!reply?.includes(`In-Reply-To: ${booking.messageId}`)) failures++;
+    console.log("\n== The invitation's parts");
+    for (const line of (invite ?? "").split("\r\n").filter((line) => /^Content-Type: (text\/calendar|application\/ics)/.test(line))) console.log(`  ${line}`);
+    if (!invite?.includes("method=REQUEST")) failures++;
     console.log("\n== Log lines the nodes wrote");
     for (const line of cognigy.logs()) console.log(`  ${line}`);
   } finally {

@@ -11,6 +11,9 @@ import {
   type AttachmentSpec,
 } from "./attachmentSpecs";
 import { MAX_CONTENT_BYTES, MAX_CONTENT_MB } from "../message/contentLimits";
+import { CALENDAR_METHODS, calendarInvite, type CalendarInvite } from "../message/calendarInvite";
+import { customHeaders, type CustomHeader } from "../message/customHeaders";
+import { threadingHeaders, type ThreadingHeaders } from "../message/threadingHeaders";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText } from "./rawValues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
@@ -30,6 +33,11 @@ export interface MessageConfig {
   /** The custom plain-text version; generated from `html` when absent. */
   text?: string;
   priority: "high" | "normal" | "low";
+  /** In-Reply-To and References, validated and in angle brackets. */
+  threading?: ThreadingHeaders;
+  customHeaders?: CustomHeader[];
+  /** Sent as a text/calendar alternative and as an .ics attachment. */
+  calendar?: CalendarInvite;
 }
 
 export interface SendSmtpEmailConfig {
@@ -61,6 +69,12 @@ const rawSendSmtpEmailConfig = z.object({
   text: optionalRawText("Custom Plain-Text Content (text)"),
   priority: choice("Email Priority (priority)", ["high", "normal", "low"] as const, "normal"),
   async: flag(false),
+  inReplyTo: optionalText("In Reply To (inReplyTo)"),
+  // Text or, from a CognigyScript expression, a list; threadingHeaders checks the type.
+  references: z.preprocess((value) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value), z.unknown().optional()),
+  customHeaders: jsonValue("Custom Headers (customHeaders)"),
+  calendarEvent: optionalRawText("Calendar Invite (calendarEvent)"),
+  calendarMethod: choice("Calendar Method (calendarMethod)", CALENDAR_METHODS, "REQUEST"),
   extraAttachments: jsonValue("Additional Attachments (extraAttachments)"),
   maxAttachmentSizeMb: optionalNumber("Maximum Attachment Size (maxAttachmentSizeMb)"),
   allowPrivateNetworkUrls: flag(false),
@@ -77,6 +91,7 @@ const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): S
   if (raw.subject === undefined) {
     ctx.addIssue({ code: "custom", path: ["subject"], message: "Email Subject is empty: enter a subject line." });
   }
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   const maxMb = raw.maxAttachmentSizeMb ?? DEFAULT_MAX_ATTACHMENT_MB;
   if (maxMb <= 0) {
     ctx.addIssue({ code: "custom", path: ["maxAttachmentSizeMb"], message: "Maximum Attachment Size must be more than 0 MB, e.g. 10." });
@@ -117,6 +132,9 @@ const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): S
       html: raw.content ?? "",
       text: raw.text,
       priority: raw.priority,
+      threading: threadingHeaders(raw.inReplyTo, raw.references, issue),
+      customHeaders: customHeaders(raw.customHeaders, (message) => issue("customHeaders", message)),
+      calendar: calendarInvite(raw.calendarEvent, raw.calendarMethod, issue),
     },
     attachments,
     attachmentLimits: {

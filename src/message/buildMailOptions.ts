@@ -19,8 +19,8 @@ export interface MailOptionsContext {
 /**
  * Turns the node's message settings and attachments into nodemailer mail options: validated
  * addresses, a header-safe subject, HTML with its images embedded, a plain-text alternative, the
- * priority headers, and every attachment resolved to bytes. Fails with an SmtpEmailError that names
- * the field at fault before anything is sent.
+ * priority, threading and custom headers, a calendar invitation, and every attachment resolved to
+ * bytes. Fails with an SmtpEmailError that names the field at fault before anything is sent.
  */
 export async function buildMailOptions(
   message: MessageConfig,
@@ -42,12 +42,33 @@ export async function buildMailOptions(
     ...body.content,
     // "normal" needs no header: a mail without priority headers is normal priority.
     ...(message.priority !== "normal" ? { priority: message.priority } : {}),
+    ...threading(message),
+    ...customHeaderOptions(message),
+    // nodemailer adds it twice: a text/calendar alternative (the invitation) and an .ics attachment.
+    ...(message.calendar ? { icalEvent: { method: message.calendar.method, content: message.calendar.content, filename: "invite.ics" } } : {}),
     attachments: [...body.inlineImages, ...files],
     // Every content is already resolved to bytes here; nothing in the mail may make nodemailer read
     // a file or fetch a URL on its own (that would bypass the size limit and the address checks).
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+function customHeaderOptions(message: MessageConfig): Pick<Mail.Options, "headers" | "normalizeHeaderKey"> {
+  const headers = message.customHeaders ?? [];
+  if (headers.length === 0) return {};
+  // nodemailer would rewrite "X-Ticket-Id" as "X-Ticket-ID"; help desks that match names exactly get the designer's spelling.
+  const spelling = new Map(headers.map(({ key }) => [key.toLowerCase(), key]));
+  return {
+    // Validated strings only: a { prepared: true } value would bypass nodemailer's encoding.
+    headers: headers.map(({ key, value }) => ({ key, value })),
+    normalizeHeaderKey: (key: string) => spelling.get(key.toLowerCase()) ?? key,
+  };
+}
+
+function threading(message: MessageConfig): Pick<Mail.Options, "inReplyTo" | "references"> {
+  const { inReplyTo, references = [] } = message.threading ?? {};
+  return { ...(inReplyTo ? { inReplyTo } : {}), ...(references.length > 0 ? { references } : {}) };
 }
 
 async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] }> {

@@ -6,3 +6,6 @@ export { emailAddressProblem } from "./emailAddress";
 export { htmlToPlainText } from "./plainText";
 export { embedDataUrlImages } from "./inlineImages";
 export { sanitizeSubject, sanitizeFileName } from "./headerSafety";
+export { threadingHeaders, messageIdProblem, type ThreadingHeaders } from "./threadingHeaders";
+export { customHeaders, reservedHeaderReason, type CustomHeader } from "./customHeaders";
+export { calendarInvite, CALENDAR_METHODS, type CalendarInvite, type CalendarMethod } from "./calendarInvite";

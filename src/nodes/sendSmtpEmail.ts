@@ -4,6 +4,7 @@ import { authenticationSection, connectionFields, connectionOptionsFields, conne
 import { stopOnErrorField } from "./fields/errorHandlingFields";
 import { advancedMessageFields, messageFields } from "./fields/messageFields";
 import { storageFields } from "./fields/storageFields";
+import { threadingAndInviteFields } from "./fields/threadingAndInviteFields";
 import { t } from "./localize";
 
 const keys = (fields: Array<{ key: string }>) => fields.map((field) => field.key);
@@ -19,6 +20,7 @@ export const sendSmtpEmailNode = createNodeDescriptor({
     ...messageFields,
     ...attachmentFields,
     ...advancedMessageFields,
+    ...threadingAndInviteFields,
     ...advancedAttachmentFields,
     ...connectionOptionsFields,
     ...storageFields({ locations: ["none", "input", "context"], defaultLocation: "none", defaultKey: "smtpResult" }),
@@ -32,7 +34,7 @@ export const sendSmtpEmailNode = createNodeDescriptor({
       key: "advanced",
       label: t("Advanced", "Erweitert"),
       defaultCollapsed: true,
-      fields: [...keys(advancedMessageFields), ...keys(advancedAttachmentFields)],
+      fields: [...keys(advancedMessageFields), ...keys(threadingAndInviteFields), ...keys(advancedAttachmentFields)],
     },
     connectionOptionsSection,
     storageAndErrorsSection,
