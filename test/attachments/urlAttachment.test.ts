@@ -226,7 +226,7 @@ describe("one budget for all attachments of a mail", () => {
     ["streamed without Content-Length", true],
   ])("stops parallel downloads (%s) once together they pass the total", async (_kind, chunked) => {
     const paths = [1, 2, 3, 4].map((index) => `/budget/${String(chunked)}/${index}.bin`);
-    for (const path of paths) http.serve(path, { body: file, chunked });
+    for (const path of paths) http.serve(path, { body: file, chunked, paceMs: 2 });
     const specs = paths.map((path, index) => urlSpec(http.url(path), { origin: `extraAttachments[${index}]` }));
     const error = await rejectionOf(prepareAttachments(specs, small, deadline, trustLoopback));
     expect(error.code).toBe("attachment");

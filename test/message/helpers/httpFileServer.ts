@@ -11,6 +11,8 @@ export interface FileRoute {
   status?: number;
   /** Send the headers and the first chunk, then nothing more (for timeouts mid-download). */
   stall?: boolean;
+  /** Wait this long between 64 KB pieces, like a real network: loopback would otherwise hand a whole file to the kernel's buffers at once. */
+  paceMs?: number;
 }
 
 /**
@@ -60,12 +62,19 @@ export async function startHttpFileServer(): Promise<HttpFileServer> {
       res.write(body.subarray(0, 1024));
       return;
     }
-    const writeMore = () => {
+    const writeMore = (): void => {
       while (offset < body.length) {
+        if (res.destroyed) return;
         const chunk = body.subarray(offset, offset + 65536);
         offset += chunk.length;
         bytesSent.set(path, (bytesSent.get(path) ?? 0) + chunk.length);
-        if (!res.write(chunk)) {
+        const flushed = res.write(chunk);
+        if (route.paceMs !== undefined) {
+          // Drain may have come and gone while waiting: ask the stream, not the old write's answer.
+          setTimeout(() => (res.writableNeedDrain ? res.once("drain", writeMore) : writeMore()), route.paceMs);
+          return;
+        }
+        if (!flushed) {
           res.once("drain", writeMore);
           return;
         }
