@@ -6,19 +6,21 @@ import { base64Attachment } from "./base64Attachment";
 import { customAttachment } from "./customAttachment";
 import { mimeAttachment } from "./mimeAttachment";
 import { textAttachment } from "./textAttachment";
-import { urlAttachment, type UrlAttachmentOptions } from "./urlAttachment";
+import type { UrlAttachmentOptions } from "./urlAttachment";
 
 export type { AttachmentContext } from "./attachmentContext";
 export type { MimePartValue, MimePartInput } from "./mimePart";
 export { buildMimePart } from "./mimePart";
 export { decodeBase64Strict } from "./base64";
-export { blockedAddressReason, blockedHostnameReason, createGuardedLookup } from "./networkGuard";
 
 /** Turns one attachment spec into what nodemailer attaches; each kind lives in its own file. */
 export async function prepareAttachment(spec: AttachmentSpec, context: AttachmentContext, options: UrlAttachmentOptions = {}): Promise<Mail.Attachment> {
   switch (spec.type) {
-    case "url":
+    case "url": {
+      // Downloading needs http, https, dns and the network guard: loaded only by sends that download.
+      const { urlAttachment } = await import("./urlAttachment");
       return urlAttachment(spec, context, options);
+    }
     case "text":
       return textAttachment(spec);
     case "base64":
