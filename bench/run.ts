@@ -3,7 +3,7 @@
  * and rewrites bench/RESULTS.md. Not part of `npm test`.
  *
  *   npm run bench                 # all
- *   npm run bench -- tokens memory  # some: overhead, reuse, concurrency, tokens, memory, startup, cold
+ *   npm run bench -- tokens memory  # some: overhead, reuse, concurrency, tokens, memory, startup, cold, warm
  *
  * Exit code 0 when every benchmark ran, also when a target is missed (the table says which);
  * 1 when a benchmark could not run at all.
@@ -21,6 +21,7 @@ import { reuse } from "./reuse";
 import { elapsedMs, fmt } from "./stats";
 import { startup } from "./startup";
 import { tokens } from "./tokens";
+import { warm } from "./warm";
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   overhead: nodeOverhead,
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   memory,
   startup,
   cold,
+  warm,
 };
 
 /** The whole run must stay well under five minutes; this only fires if something hangs. */

@@ -1,11 +1,24 @@
 import type { z } from "zod";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
+import { ValidatedConfigMemo } from "./validatedConfigMemo";
+
+const memos = new WeakMap<z.ZodType, ValidatedConfigMemo<unknown>>();
 
 /**
  * Validates raw node config at the edge. The first problem becomes a configuration error that names
  * the field (by its config key) and says how to fix it; later code only ever sees typed values.
+ * A raw config with the same content as one validated recently gets that (frozen) result again.
  */
 export function parseNodeConfig<T extends z.ZodType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
+  let memo = memos.get(schema);
+  if (!memo) {
+    memo = new ValidatedConfigMemo(`node-config:${nodeLabel}`);
+    memos.set(schema, memo);
+  }
+  return memo.get(raw, (copy) => validate(schema, copy, nodeLabel)) as z.output<T>;
+}
+
+function validate<T extends z.ZodType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
