@@ -6,7 +6,7 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
   let redacted = text;
   for (const secret of secrets) {
     // Very short values would redact ordinary words; real secrets are longer.
-    if (secret && secret.length >= 4) redacted = redacted.split(secret).join("[redacted]");
+    if (secret && secret.length >= 4 && redacted.includes(secret)) redacted = redacted.split(secret).join("[redacted]");
   }
   return redacted;
 }
