@@ -1,6 +1,6 @@
-/** The built extension the start-up and cold benchmarks run, transpiled first when src/ is newer. */
+/** The built extension the start-up and cold benchmarks run, bundled afresh once per bench run. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { elapsedMs, fmt } from "./stats";
 
@@ -15,35 +15,25 @@ export function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-let checked: { ok: boolean; note: string } | undefined;
+let built: { ok: boolean; note: string } | undefined;
 
-/** Runs `npm run transpile` when build/module.js is missing or older than src/ (once per bench run). */
+/**
+ * Runs `npm run transpile` (the esbuild bundle, about a second) once per bench run, so the
+ * figures are always those of the current src/, never of a stale build/.
+ */
 export function ensureBuild(): { ok: boolean; note: string } {
-  if (checked?.ok) return { ok: true, note: "build/ is up to date with src/ (checked earlier in this run)." };
-  checked = transpileIfStale();
-  return checked;
+  if (built?.ok) return { ok: true, note: "build/module.js was bundled from the current src/ earlier in this run." };
+  built = transpile();
+  return built;
 }
 
-function transpileIfStale(): { ok: boolean; note: string } {
-  const built = existsSync(MODULE) ? statSync(MODULE).mtimeMs : 0;
-  const newestSource = newestMtime(path.join(ROOT, "src"));
-  if (built > 0 && built >= newestSource) return { ok: true, note: "build/ is up to date with src/; not transpiled again." };
+function transpile(): { ok: boolean; note: string } {
+  rmSync(MODULE, { force: true });
   const start = process.hrtime.bigint();
   const run = spawnSync("npm", ["run", "transpile"], { cwd: ROOT, encoding: "utf8", timeout: TRANSPILE_TIMEOUT_MS, env: childEnv() });
   const seconds = fmt(elapsedMs(start) / 1000, 1);
-  const why = built === 0 ? "build/ was missing" : "src/ is newer than build/";
-  if (!existsSync(MODULE)) return { ok: false, note: `${why}; \`npm run transpile\` produced no build/module.js (exit ${run.status ?? run.signal}): ${tail(run.stdout + run.stderr)}` };
-  const warning = run.status === 0 ? "" : ` (it exited with ${run.status ?? run.signal}; tsc still emitted: ${tail(run.stdout + run.stderr)})`;
-  return { ok: true, note: `${why}: ran \`npm run transpile\` in ${seconds} s${warning}.` };
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
+  if (run.status !== 0 || !existsSync(MODULE)) return { ok: false, note: `\`npm run transpile\` failed (exit ${run.status ?? run.signal}): ${tail(run.stdout + run.stderr)}` };
+  return { ok: true, note: `Ran \`npm run transpile\` first (${seconds} s): build/module.js, ${fmt(statSync(MODULE).size / 1024, 1)} KB, bundled from the current src/.` };
 }
 
 /** The end of a child's output, on one line, for error notes. */
