@@ -47,3 +47,22 @@ export function functionOf(frame: { url: string; functionName: string; lineNumbe
 export function top(totals: Map<string, number>, count: number): Array<[string, number]> {
   return [...totals].sort((a, b) => b[1] - a[1]).slice(0, count);
 }
+
+/** Inclusive time in ms per key: a sample counts for every distinct key on its stack. */
+export function inclusiveTimes(profile: CpuProfile, keyOf: (frame: CpuProfile["nodes"][number]["callFrame"]) => string): Map<string, number> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      const key = keyOf(byId.get(current)!.callFrame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      totals.set(key, (totals.get(key) ?? 0) + ms);
+    }
+  });
+  return totals;
+}

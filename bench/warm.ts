@@ -14,7 +14,7 @@ import nodemailer from "nodemailer";
 import { htmlToPlainText } from "../src/message/plainText";
 import { closeAllTransports } from "../src/transport";
 import type { ServerChildMessage, ServerChildRequest } from "./smtp-server-child";
-import { functionOf, packageOf, selfTimes, type CpuProfile } from "./cpuProfile";
+import { functionOf, inclusiveTimes, packageOf, selfTimes, type CpuProfile } from "./cpuProfile";
 import { HTML_BODY, MAILBOX, MAILBOX_2, PASSWORD, RECIPIENT, interleave, nodeConfig, nodeSender, rawPoolOptions, type BenchResult, type Figure, type ServerAddress } from "./harness";
 import { elapsedMs, fmt, fmtRange, fmtRatio, median } from "./stats";
 
@@ -117,14 +117,14 @@ async function attribution(variants: Record<string, () => Promise<unknown>>, det
   try {
     await post("Profiler.enable");
     await post("Profiler.setSamplingInterval", { interval: 100 });
-    const perMessage = new Map<string, { byFunction: Map<string, number>; byPackage: Map<string, number> }>();
+    const perMessage = new Map<string, { byFunction: Map<string, number>; byPackage: Map<string, number>; inclusive: Map<string, number> }>();
     for (const name of [LIKE_FOR_LIKE, RAW]) {
       const send = variants[name]!;
       await post("Profiler.start");
       for (let i = 0; i < PROFILED_SENDS; i++) await send();
       const { profile } = await post<{ profile: CpuProfile }>("Profiler.stop");
       const scale = (totals: Map<string, number>) => new Map([...totals].map(([key, ms]) => [key, (ms * 1000) / PROFILED_SENDS]));
-      perMessage.set(name, { byFunction: scale(selfTimes(profile, functionOf)), byPackage: scale(selfTimes(profile, packageOf)) });
+      perMessage.set(name, { byFunction: scale(selfTimes(profile, functionOf)), byPackage: scale(selfTimes(profile, packageOf)), inclusive: scale(inclusiveTimes(profile, functionOf)) });
     }
     const node = perMessage.get(LIKE_FOR_LIKE)!;
     const raw = perMessage.get(RAW)!;
@@ -147,7 +147,19 @@ async function attribution(variants: Record<string, () => Promise<unknown>>, det
         "|---|---|---|---|",
         ...rows.slice(0, count).map((row) => `| ${row.key.replace(/\|/g, "\\|")} | ${fmt(row.node, 1)} | ${fmt(row.raw, 1)} | ${fmt(row.extra, 1)} |`),
       ].join("\n");
+    const steps = [...node.inclusive]
+      .filter(([key]) => key.includes("(extension: ") && !key.includes("extension: bench/"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 16);
+    const stepTable = [
+      "The node's own functions, inclusive time per message (what each step costs with everything it calls; nested steps are counted in their callers too):",
+      "",
+      "| Function | µs/msg |",
+      "|---|---|",
+      ...steps.map(([key, us]) => `| ${key.replace(/\|/g, "\\|")} | ${fmt(us, 1)} |`),
+    ].join("\n");
     return [
+      stepTable,
       table("Extra CPU per message by package (self time; the largest differences):", diff(node.byPackage, raw.byPackage), 12),
       table("Extra CPU per message by function (self time; the largest differences):", diff(node.byFunction, raw.byFunction), 20),
     ];
