@@ -33,8 +33,8 @@ export function packageOf(frame: { url: string; functionName: string }): string 
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules) return modules[1]!;
   if (url.startsWith("node:")) return `node: ${url.slice(5)}`;
-  const own = /\/(?:build|src|bench)\/(.*?)(?:\.[cm]?[jt]s)?$/.exec(url);
-  if (own) return `extension: ${own[1]}`;
+  const own = /\/(build|src|bench)\/(.*?)(?:\.[cm]?[jt]s)?$/.exec(url);
+  if (own) return `${own[1] === "bench" ? "bench" : "extension"}: ${own[2]}`;
   return url;
 }
 

@@ -11,17 +11,22 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const EXTERNAL = ["nodemailer", "axios", "html-to-text", "simple-oauth2", "mime-types"];
+const EXTERNAL = ["nodemailer", "axios", "html-to-text", "simple-oauth2", "mime-types"];
+// `--outfile <path>` writes the bundle elsewhere (tests); by default build/ is replaced.
+const outfileIndex = process.argv.indexOf("--outfile");
+const outfile = outfileIndex >= 0 ? resolve(process.argv[outfileIndex + 1]) : join(root, "build", "module.js");
 
-rmSync(join(root, "build"), { recursive: true, force: true });
+if (outfileIndex < 0) rmSync(join(root, "build"), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: ["src/module.ts"],
-  outfile: "build/module.js",
+  outfile,
   bundle: true,
   platform: "node",
   target: "node20",
   format: "cjs",
+  // import() of an external package becomes require(), as tsc compiles it: the same CommonJS builds the tests load.
+  supported: { "dynamic-import": false },
   // Every subpath too (nodemailer/lib/...): nothing of an external package ends up in the bundle.
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   // Readable stack traces in Cognigy's logs; the size gain of minifying is small next to what it costs there.
@@ -31,4 +36,4 @@ const result = await build({
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-console.log(`Bundled build/module.js (${(bytes / 1024).toFixed(1)} KB)`);
+console.log(`Bundled ${outfile} (${(bytes / 1024).toFixed(1)} KB)`);
