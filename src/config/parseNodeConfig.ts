@@ -1,6 +1,10 @@
-import type { z } from "zod";
+import * as z from "zod";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { ValidatedConfigMemo } from "./validatedConfigMemo";
+
+// Each distinct config is validated once (see the memo below), often in a fresh process: compiling a
+// fast path per schema with new Function, as zod does by default, costs more than it saves. (And no eval.)
+z.config({ jitless: true });
 
 const memos = new WeakMap<z.ZodType, ValidatedConfigMemo<unknown>>();
 
