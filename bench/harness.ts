@@ -24,6 +24,8 @@ export interface BenchResult {
   figures: Figure[];
   /** Extra lines for RESULTS.md: raw samples, spreads, how it was measured. */
   details: string[];
+  /** Markdown blocks (tables) for RESULTS.md, after the details. */
+  blocks?: string[];
 }
 
 export const MAILBOX = "bench@bench.example";
@@ -44,7 +46,7 @@ export const HTML_BODY = [
 ].join("\n");
 
 /** Raw Send SMTP Email node config for Basic Auth against one of the harness servers; `extra` overrides fields. */
-export function nodeConfig(server: SmtpTestServer, subject: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function nodeConfig(server: ServerAddress, subject: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     emailService: "custom",
     host: server.host,

@@ -73,7 +73,7 @@ export function writeResultsMarkdown(results: readonly BenchResult[], info: RunI
     "## Details",
     "",
   ];
-  for (const result of results) lines.push(`### ${result.title}`, "", ...result.details.map((detail) => `- ${detail}`), "");
+  for (const result of results) lines.push(`### ${result.title}`, "", ...result.details.map((detail) => `- ${detail}`), "", ...(result.blocks ?? []).flatMap((block) => [block, ""]));
   const file = path.join(__dirname, "RESULTS.md");
   writeFileSync(file, `${lines.join("\n").trimEnd()}\n`);
   return file;

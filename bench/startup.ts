@@ -3,26 +3,17 @@
  * alone (and a bare `node -e ""` for reference), the installed production footprint, and the tarball size.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { childEnv, ensureBuild, MODULE, ROOT, tail } from "./build";
 import type { BenchResult, Figure } from "./harness";
 import { elapsedMs, fmt, fmtMs, fmtRange, fmtRatio, median } from "./stats";
 
-const ROOT = path.resolve(__dirname, "..");
-const MODULE = path.join(ROOT, "build", "module.js");
 const ROUNDS = 10;
 const DEPENDENCY_ROUNDS = 3;
 const TARGET_RATIO = 2;
-const TRANSPILE_TIMEOUT_MS = 120_000;
 const INSTALL_TIMEOUT_MS = 150_000;
-
-/** The environment for child processes: no inherited loader flags (tsx runs this bench). */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return env;
-}
 
 export async function startup(): Promise<BenchResult> {
   const details: string[] = [];
@@ -38,28 +29,6 @@ export async function startup(): Promise<BenchResult> {
   figures.push(footprint(details));
   figures.push(tarball(build.ok, details));
   return { title: "6. Start-up and size", figures, details };
-}
-
-function ensureBuild(): { ok: boolean; note: string } {
-  const built = existsSync(MODULE) ? statSync(MODULE).mtimeMs : 0;
-  const newestSource = newestMtime(path.join(ROOT, "src"));
-  if (built > 0 && built >= newestSource) return { ok: true, note: "build/ is up to date with src/; not transpiled again." };
-  const start = process.hrtime.bigint();
-  const run = spawnSync("npm", ["run", "transpile"], { cwd: ROOT, encoding: "utf8", timeout: TRANSPILE_TIMEOUT_MS, env: childEnv() });
-  const seconds = fmt(elapsedMs(start) / 1000, 1);
-  const why = built === 0 ? "build/ was missing" : "src/ is newer than build/";
-  if (!existsSync(MODULE)) return { ok: false, note: `${why}; \`npm run transpile\` produced no build/module.js (exit ${run.status ?? run.signal}): ${tail(run.stdout + run.stderr)}` };
-  const warning = run.status === 0 ? "" : ` (it exited with ${run.status ?? run.signal}; tsc still emitted: ${tail(run.stdout + run.stderr)})`;
-  return { ok: true, note: `${why}: ran \`npm run transpile\` in ${seconds} s${warning}.` };
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
 }
 
 interface Timing {
@@ -185,9 +154,4 @@ function tarball(built: boolean, details: string[]): Figure {
   const kb = statSync(packed).size / 1024;
   details.push(`Tarball: \`node scripts/pack.mjs\` wrote ${path.relative(ROOT, packed)}, ${fmt(kb, 1)} KiB.`);
   return { name, measured: `${fmt(kb, 1)} KiB`, target: "" };
-}
-
-function tail(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, " ");
-  return trimmed.length > 400 ? `…${trimmed.slice(-400)}` : trimmed || "(no output)";
 }

@@ -1,4 +1,4 @@
-import mimeTypes from "mime-types";
+import type MimeTypes from "mime-types";
 
 export const OCTET_STREAM = "application/octet-stream";
 
@@ -33,17 +33,26 @@ export function withUtf8Charset(contentType: string): string {
   return `${contentType}; charset=utf-8`;
 }
 
+let mimeTypesModule: typeof MimeTypes | undefined;
+
+/** mime-types parses a 200 KB database when loaded: only sends that name or type a file need it. */
+function mimeTypes(): typeof MimeTypes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously, like the callers
+  mimeTypesModule ??= require("mime-types") as typeof MimeTypes;
+  return mimeTypesModule;
+}
+
 /** The type mime-types knows for a file name's extension, or undefined. */
 export function contentTypeForName(fileName: string | undefined): string | undefined {
   if (!fileName || !/\.[^.]+$/.test(fileName)) return undefined;
-  return mimeTypes.lookup(fileName) || undefined;
+  return mimeTypes().lookup(fileName) || undefined;
 }
 
 /** The usual extension for a type ("pdf" for application/pdf), or undefined when there is none. */
 export function extensionForType(contentType: string): string | undefined {
   const type = essence(contentType);
   if (type === OCTET_STREAM) return undefined;
-  return mimeTypes.extension(type) || undefined;
+  return mimeTypes().extension(type) || undefined;
 }
 
 /** "attachment" plus the type's extension when it has one: a name that opens with the right program. */

@@ -7,7 +7,7 @@ import { base64Attachment } from "./base64Attachment";
 import { customAttachment } from "./customAttachment";
 import { mimeAttachment } from "./mimeAttachment";
 import { textAttachment } from "./textAttachment";
-import { urlAttachment, type UrlAttachmentOptions } from "./urlAttachment";
+import type { UrlAttachmentOptions } from "./urlAttachment";
 
 export type { AttachmentContext } from "./attachmentContext";
 export type { MimePartValue, MimePartInput } from "./mimePart";
@@ -23,7 +23,11 @@ export type AttachmentSeams = Omit<UrlAttachmentOptions, "signal">;
 /** Turns one attachment spec into what nodemailer attaches; each kind lives in its own file. */
 export async function prepareAttachment(spec: AttachmentSpec, context: AttachmentContext, options: UrlAttachmentOptions = {}): Promise<Mail.Attachment> {
   // URL attachments count their bytes against the budget as they arrive; the others are counted here.
-  if (spec.type === "url") return urlAttachment(spec, context, options);
+  if (spec.type === "url") {
+    // Downloading needs http, https, dns and the network guard: loaded only by sends that download.
+    const { urlAttachment } = await import("./urlAttachment");
+    return urlAttachment(spec, context, options);
+  }
   const attachment = preparedInMemory(spec);
   if (!context.budget.take(sizeOf(attachment))) throw overBudgetError(spec, context.budget.limit);
   return attachment;

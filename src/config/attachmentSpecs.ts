@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One attachment as the user described it, before any bytes are fetched or decoded. */
 export type AttachmentSpec =

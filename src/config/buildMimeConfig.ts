@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { normalizeContentType } from "../attachments/contentType";
 import { contentIdProblem, containsLineBreak, isValidHeaderName, sanitizeFileName, stripAngleBrackets } from "../message/headerSafety";
 import { parseNodeConfig } from "./parseNodeConfig";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { choice, optionalNumber, optionalRawText, optionalText } from "./rawValues";
 
 /** Google's token URL: the default of Cognigy's own OAuth2 connection. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Cognigy hands node config over loosely: empty text fields arrive as "" or null, numbers sometimes as

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import wellKnown from "nodemailer/lib/well-known";
 import {
   DEFAULT_MAX_ATTACHMENT_MB,

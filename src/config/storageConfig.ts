@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { choice, optionalText } from "./rawValues";
 
 export type StorageConfig = { location: "none" } | { location: "input" | "context"; key: string };

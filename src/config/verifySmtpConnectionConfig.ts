@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import wellKnown from "nodemailer/lib/well-known";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { flag } from "./rawValues";

@@ -4,7 +4,6 @@ import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs
 import type { MessageConfig } from "../config/sendSmtpEmailConfig";
 import type { Deadline } from "../execution/deadline";
 import { sanitizeSubject } from "./headerSafety";
-import { embedDataUrlImages } from "./inlineImages";
 import { htmlToPlainText } from "./plainText";
 import { resolveRecipients } from "./recipients";
 
@@ -71,12 +70,20 @@ function threading(message: MessageConfig): Pick<Mail.Options, "inReplyTo" | "re
   return { ...(inReplyTo ? { inReplyTo } : {}), ...(references.length > 0 ? { references } : {}) };
 }
 
+/** "data" also when its colon is an entity (data&colon;); "&#" when its letters are character references. */
+const MAY_HOLD_DATA_URL = /data|&#/i;
+
 async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] }> {
   if (message.html.trim() === "") {
     // Without HTML there is nothing to offer an alternative to: a plain-text mail.
     return { content: { text: message.text ?? "" }, inlineImages: [] };
   }
-  const { html, attachments } = embedDataUrlImages(message.html);
   // Always a text part next to the HTML (multipart/alternative): spam filters and text-only clients expect it.
+  if (message.text !== undefined && !MAY_HOLD_DATA_URL.test(message.html)) {
+    // No data URL to embed and no conversion to guard: the HTML tokenizer need not even be loaded.
+    return { content: { html: message.html, text: message.text }, inlineImages: [] };
+  }
+  const { embedDataUrlImages } = await import("./inlineImages");
+  const { html, attachments } = embedDataUrlImages(message.html);
   return { content: { html, text: message.text ?? (await htmlToPlainText(message.html)) }, inlineImages: attachments };
 }

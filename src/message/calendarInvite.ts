@@ -1,4 +1,4 @@
-import ICAL from "ical.js";
+import type ICALModule from "ical.js";
 
 export const CALENDAR_METHODS = ["REQUEST", "PUBLISH", "CANCEL"] as const;
 export type CalendarMethod = (typeof CALENDAR_METHODS)[number];
@@ -59,10 +59,19 @@ export function calendarInvite(text: string | undefined, method: CalendarMethod,
   return { method, content };
 }
 
+let icalModule: typeof ICALModule | undefined;
+
+/** ical.js loads on first use: only sends with an invitation need it, and every cold send would pay for it. */
+function ical(): typeof ICALModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously, inside config validation
+  icalModule ??= require("ical.js") as typeof ICALModule;
+  return icalModule;
+}
+
 function parse(content: string, report: Report): JCalComponent | undefined {
   let parsed: unknown;
   try {
-    parsed = ICAL.parse(content);
+    parsed = ical().parse(content);
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").slice(0, 120) : "unreadable";
     report("calendarEvent", `${LABEL} is not valid iCalendar text (${reason}). Expected: ${EXAMPLE}.`);

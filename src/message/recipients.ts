@@ -11,11 +11,36 @@ export interface Recipients {
   replyTo?: Mailbox;
 }
 
+/** Validated recipients of frozen (remembered) message configs: the same config needs parsing once. */
+const resolved = new WeakMap<MessageConfig, { defaultFrom: string | undefined; recipients: Recipients }>();
+
 /**
  * Every address of the message, validated. The sender is the Custom From address or, when that is
  * empty, the authenticated user (`defaultFrom`), since most providers only accept that one anyway.
  */
 export function resolveRecipients(message: MessageConfig, defaultFrom: string | undefined): Recipients {
+  // Only a frozen config cannot change after its addresses were checked (see ValidatedConfigMemo).
+  if (!Object.isFrozen(message)) return parseRecipients(message, defaultFrom);
+  const known = resolved.get(message);
+  if (known && known.defaultFrom === defaultFrom) return copyOf(known.recipients);
+  const recipients = parseRecipients(message, defaultFrom);
+  resolved.set(message, { defaultFrom, recipients: copyOf(recipients) });
+  return recipients;
+}
+
+/** Callers (and nodemailer) get mailboxes of their own. */
+function copyOf(recipients: Recipients): Recipients {
+  const copy = (mailbox: Mailbox): Mailbox => ({ ...mailbox });
+  return {
+    from: copy(recipients.from),
+    to: recipients.to.map(copy),
+    cc: recipients.cc.map(copy),
+    bcc: recipients.bcc.map(copy),
+    ...(recipients.replyTo && { replyTo: copy(recipients.replyTo) }),
+  };
+}
+
+function parseRecipients(message: MessageConfig, defaultFrom: string | undefined): Recipients {
   const to = parseAddressList(message.to, "to");
   if (to.length === 0) throw addressError("to", "contains no email address: enter at least one, e.g. jane@example.com.");
   return {

@@ -105,14 +105,21 @@ export function redactSecrets(text: string, secrets: Secrets): string {
   return asSet(secrets).redact(text);
 }
 
-/** Applies redactSecrets to every string inside a plain JSON-like value. */
+/**
+ * Applies redactSecrets to every string inside a plain JSON-like value: a copy with the secrets replaced,
+ * or the value itself when nothing in it needed redacting (the usual case, so no copy per send).
+ */
 export function redactValue<T>(value: T, secrets: Secrets): T {
   const set = asSet(secrets);
   const walk = (item: unknown): unknown => {
     if (typeof item === "string") return set.redact(item);
-    if (Array.isArray(item)) return item.map(walk);
-    if (item && typeof item === "object") return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
-    return item;
+    if (!item || typeof item !== "object") return item;
+    const plainObject = !Array.isArray(item) && Object.getPrototypeOf(item) === Object.prototype;
+    const entries = Object.entries(item);
+    const walked = entries.map(([key, inner]) => [key, walk(inner)] as const);
+    // Anything not plain data is copied into plain data; plain data without a change is kept as it is.
+    if ((Array.isArray(item) || plainObject) && walked.every(([, inner], index) => inner === entries[index][1])) return item;
+    return Array.isArray(item) ? walked.map(([, inner]) => inner) : Object.fromEntries(walked);
   };
   return walk(value) as T;
 }
