@@ -62,7 +62,7 @@ describe("the bundled build/module.js in a fresh process", () => {
     return JSON.parse(stdout) as { result: { success: boolean }; packages: string[] };
   }
 
-  it("sends with Basic Auth and a custom text loading nodemailer alone: no zod, axios, html-to-text, simple-oauth2 or mime-types from node_modules", async () => {
+  it("sends with Basic Auth and a custom text loading nodemailer alone: no zod, axios, html-to-text, htmlparser2, ical.js or mime-types from node_modules", async () => {
     const { result, packages } = await sendInFreshProcess({ text: "Hello" });
     expect(result.success).toBe(true);
     expect(packages).toEqual(["nodemailer"]);
@@ -72,6 +72,6 @@ describe("the bundled build/module.js in a fresh process", () => {
     const { result, packages } = await sendInFreshProcess({});
     expect(result.success).toBe(true);
     expect(packages).toEqual(expect.arrayContaining(["html-to-text", "nodemailer"]));
-    for (const unneeded of ["axios", "simple-oauth2", "mime-types", "zod"]) expect(packages).not.toContain(unneeded);
+    for (const unneeded of ["axios", "ical.js", "mime-types", "zod"]) expect(packages).not.toContain(unneeded);
   }, 60_000);
 });
