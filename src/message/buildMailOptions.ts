@@ -78,12 +78,10 @@ async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail
     // Without HTML there is nothing to offer an alternative to: a plain-text mail.
     return { content: { text: message.text ?? "" }, inlineImages: [] };
   }
+  // Without a data URL there is nothing to embed: the HTML tokenizer need not run (nor even load).
+  const embedded = MAY_HOLD_DATA_URL.test(message.html) ? (await import("./inlineImages")).embedDataUrlImages(message.html) : undefined;
   // Always a text part next to the HTML (multipart/alternative): spam filters and text-only clients expect it.
-  if (message.text !== undefined && !MAY_HOLD_DATA_URL.test(message.html)) {
-    // No data URL to embed and no conversion to guard: the HTML tokenizer need not even be loaded.
-    return { content: { html: message.html, text: message.text }, inlineImages: [] };
-  }
-  const { embedDataUrlImages } = await import("./inlineImages");
-  const { html, attachments } = embedDataUrlImages(message.html);
-  return { content: { html, text: message.text ?? (await htmlToPlainText(message.html)) }, inlineImages: attachments };
+  // The embedding pass has checked the nesting depth already; otherwise the conversion checks it.
+  const text = message.text ?? (await htmlToPlainText(message.html, { depthChecked: embedded !== undefined }));
+  return { content: { html: embedded?.html ?? message.html, text }, inlineImages: embedded?.attachments ?? [] };
 }

@@ -41,10 +41,12 @@ const RECENT_ENTRIES = 32;
 const RECENT_MAX_HTML = 64 * 1024;
 
 /** The plain-text alternative for an HTML body, so clients without HTML still show the message. */
-export async function htmlToPlainText(html: string): Promise<string> {
+export async function htmlToPlainText(html: string, { depthChecked = false } = {}): Promise<string> {
   const remembered = recent.get(html);
   if (remembered !== undefined) return remembered;
   const convert = await loadConverter();
+  // html-to-text's parser slows down with every level of nesting: refuse deep trees in one linear pass first.
+  if (!depthChecked) (await import("./htmlScan")).scanHtml(html);
   let text: string;
   try {
     text = convert(html);

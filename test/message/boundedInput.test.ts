@@ -89,8 +89,16 @@ describe("nesting depth", () => {
     expect(error).toMatchObject({ code: "configuration", details: { field: "content" } });
   });
 
-  it("the plain-text conversion itself stops at the depth limit instead of overflowing the stack", async () => {
-    const text = await htmlToPlainText(nested(20_000));
+  it("the plain-text conversion refuses a too-deep tree itself, also when no embedding pass ran before it", async () => {
+    const error = await htmlToPlainText(nested(20_000)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: "configuration", details: { field: "content" } });
+  });
+
+  it("the plain-text conversion itself stops at the depth limit instead of overflowing the stack (the backstop)", async () => {
+    const text = await htmlToPlainText(nested(20_000), { depthChecked: true });
     expect(text.length).toBeLessThan(100);
   });
 });
