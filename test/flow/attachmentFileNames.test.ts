@@ -5,21 +5,11 @@
  */
 import { runBuildMime } from "../../src/execution/runBuildMime";
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports } from "../../src/transport";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { parseMessage } from "../support/parseMessage";
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
-import { TEST_SECRETS } from "../support/testSecrets";
-import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { basicAuth, message, serverConfig, useFlowServer } from "./flowHelpers";
 
-let server: SmtpTestServer;
-beforeAll(async () => {
-  server = await startSmtpTestServer({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
-});
-afterAll(async () => {
-  await closeAllTransports();
-  await server.close();
-});
+const server = useFlowServer();
 
 const HOSTILE_NAMES = [
   "=?utf-8?Q?..=2F..=2F.bashrc?=",
@@ -53,10 +43,10 @@ it("names that are encoded words arrive decoded and safe, for every attachment k
   const attachments = [...kinds, ...parts.map((mime) => ({ type: "mime", mime }))];
   // Sent in batches of a few, within any per-mail attachment limit.
   for (let i = 0; i < attachments.length; i += 6) {
-    const before = server.messages.length;
-    const result = await runSendSmtpEmail(cognigy.api, { ...serverConfig(server), ...basicAuth(), ...message, extraAttachments: attachments.slice(i, i + 6) });
+    const before = server().messages.length;
+    const result = await runSendSmtpEmail(cognigy.api, { ...serverConfig(server()), ...basicAuth(), ...message, extraAttachments: attachments.slice(i, i + 6) });
     expect(result).toMatchObject({ success: true });
-    const [received] = (await server.waitForMessages(before + 1)).slice(before);
+    const [received] = (await server().waitForMessages(before + 1)).slice(before);
     const parsed = await parseMessage(received!.raw);
     expect(parsed.headers.map((header) => header.key)).not.toContain("x-evil");
     expect(parsed.attachments).toHaveLength(attachments.slice(i, i + 6).length);
@@ -66,8 +56,8 @@ it("names that are encoded words arrive decoded and safe, for every attachment k
 
 it("a legitimate encoded name keeps its meaning", async () => {
   const cognigy = cognigyApiStandIn();
-  const before = server.messages.length;
-  await runSendSmtpEmail(cognigy.api, { ...serverConfig(server), ...basicAuth(), ...message, attachmentType: "text", attachmentText: "x", attachmentFileName: "=?utf-8?Q?Rechnung_M=C3=A4rz.txt?=" });
-  const [received] = (await server.waitForMessages(before + 1)).slice(before);
+  const before = server().messages.length;
+  await runSendSmtpEmail(cognigy.api, { ...serverConfig(server()), ...basicAuth(), ...message, attachmentType: "text", attachmentText: "x", attachmentFileName: "=?utf-8?Q?Rechnung_M=C3=A4rz.txt?=" });
+  const [received] = (await server().waitForMessages(before + 1)).slice(before);
   expect((await parseMessage(received!.raw)).attachments[0]?.filename).toBe("Rechnung März.txt");
 });

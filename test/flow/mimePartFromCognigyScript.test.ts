@@ -3,47 +3,24 @@
  * keeps an object whole ("{{input.mimePart}}" arrives as the object); in a text field every expression
  * yields text, so the same reference arrives as "[object Object]" and only "{{input.mimePart.raw}}" works.
  */
-import type { INodeFunctionBaseParams } from "@cognigy/extension-tools";
-import type { INodeExecutionAPI } from "@cognigy/extension-tools/build/interfaces/descriptor";
 import type { MimePartValue } from "../../src/attachments/mimePart";
 import extension from "../../src/module";
 import type { FailureResult } from "../../src/result/sendResult";
-import { closeAllTransports } from "../../src/transport";
-import { cognigyApiStandIn, type CognigyApiStandIn } from "../support/cognigyApiStandIn";
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
-import { TEST_SECRETS } from "../support/testSecrets";
-import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
+import { type SmtpTestServer } from "../support/smtpTestServer";
+import { basicAuth, executeNode, message, serverConfig, useFlowServer } from "./flowHelpers";
 
-let server: SmtpTestServer;
-beforeAll(async () => {
-  server = await startSmtpTestServer({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
-});
-afterAll(async () => {
-  await closeAllTransports();
-  await server.close();
-});
-
-async function execute(type: string, standIn: CognigyApiStandIn, config: Record<string, unknown>): Promise<void> {
-  const descriptor = extension.nodes.find((node) => node.type === type);
-  if (!descriptor?.function) throw new Error(`no function for ${type}`);
-  const params: INodeFunctionBaseParams = {
-    cognigy: { api: standIn.api as INodeExecutionAPI, input: standIn.input, context: standIn.context, profile: {} },
-    childConfigs: [],
-    config,
-    nodeId: `${type}-node`,
-  };
-  await descriptor.function(params);
-}
+const server = useFlowServer();
 
 /** Runs Build MIME, then Send SMTP Email with the attachment fields `fields(part)` gives. */
 async function buildThenSend(fields: (part: MimePartValue) => Record<string, unknown>) {
   const cognigy = cognigyApiStandIn();
-  await execute("buildMime", cognigy, { contentType: "text/calendar", fileName: "invite.ics", contentSource: "text", contentText: "BEGIN:VCALENDAR\nEND:VCALENDAR\n", storeLocation: "input", inputKey: "mimePart" });
+  await executeNode("buildMime", cognigy, { contentType: "text/calendar", fileName: "invite.ics", contentSource: "text", contentText: "BEGIN:VCALENDAR\nEND:VCALENDAR\n", storeLocation: "input", inputKey: "mimePart" });
   const part = cognigy.input.mimePart as MimePartValue;
   expect(part.type).toBe("mimePart");
-  const before = server.messages.length;
-  await execute("sendSmtpEmail", cognigy, { ...serverConfig(server), ...basicAuth(), ...message, storeLocation: "context", contextKey: "mail", ...fields(part) });
-  return { result: cognigy.context.mail as { success: boolean } & Partial<FailureResult>, sent: server.messages.slice(before) };
+  const before = server().messages.length;
+  await executeNode("sendSmtpEmail", cognigy, { ...serverConfig(server()), ...basicAuth(), ...message, storeLocation: "context", contextKey: "mail", ...fields(part) });
+  return { result: cognigy.context.mail as { success: boolean } & Partial<FailureResult>, sent: server().messages.slice(before) };
 }
 
 const arrivedWithInvite = (sent: SmtpTestServer["messages"]) => {

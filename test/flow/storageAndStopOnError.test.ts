@@ -1,21 +1,11 @@
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports } from "../../src/transport";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { TEST_SECRETS } from "../support/testSecrets";
-import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { basicAuth, MAILBOX, message, serverConfig, useFlowServer } from "./flowHelpers";
 
-let server: SmtpTestServer;
+const server = useFlowServer();
 
-beforeAll(async () => {
-  server = await startSmtpTestServer({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
-});
-afterAll(async () => {
-  await closeAllTransports();
-  await server.close();
-});
-
-const config = (extra: Record<string, unknown> = {}) => ({ ...serverConfig(server), ...basicAuth(), ...message, ...extra });
+const config = (extra: Record<string, unknown> = {}) => ({ ...serverConfig(server()), ...basicAuth(), ...message, ...extra });
 
 describe("result storage", () => {
   it("stores the success result in the Input object", async () => {

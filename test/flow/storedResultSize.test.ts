@@ -6,11 +6,8 @@ import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
 import { fitForStorage } from "../../src/result/fitForStorage";
 import type { SuccessResult } from "../../src/result/sendResult";
 import { MAX_STORED_BYTES, STORED_LIST_LIMIT, storedBytes } from "../../src/result/storageLimit";
-import { closeAllTransports } from "../../src/transport";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
-import { TEST_SECRETS } from "../support/testSecrets";
-import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { basicAuth, message, serverConfig, useFlowServer } from "./flowHelpers";
 
 const addresses = (count: number, local = (index: number) => `recipient${index}`) => Array.from({ length: count }, (_, index) => `${local(index)}@example.com`);
 
@@ -25,22 +22,15 @@ const successResult = (to: string[], response = "250 2.0.0 OK"): SuccessResult =
 });
 
 describe("a stored Send SMTP Email result", () => {
-  let server: SmtpTestServer;
-  beforeAll(async () => {
-    server = await startSmtpTestServer({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
-  });
-  afterAll(async () => {
-    await closeAllTransports();
-    await server.close();
-  });
+  const server = useFlowServer();
 
   it("keeps the first 100 recipients of a long list and gives the full count", async () => {
     const to = addresses(150);
     const cognigy = cognigyApiStandIn();
-    await runSendSmtpEmail(cognigy.api, { ...serverConfig(server), ...basicAuth(), ...message, to: to.join(", "), storeLocation: "input", inputKey: "mail" });
+    await runSendSmtpEmail(cognigy.api, { ...serverConfig(server()), ...basicAuth(), ...message, to: to.join(", "), storeLocation: "input", inputKey: "mail" });
     const stored = cognigy.input.mail as SuccessResult & { acceptedCount: number; envelope: { toCount: number } };
     expect(stored.success).toBe(true);
-    expect(server.messages.at(-1)?.envelope.rcptTo).toHaveLength(150);
+    expect(server().messages.at(-1)?.envelope.rcptTo).toHaveLength(150);
     expect(stored.accepted).toEqual(to.slice(0, STORED_LIST_LIMIT));
     expect(stored.acceptedCount).toBe(150);
     expect(stored.envelope.to).toEqual(to.slice(0, STORED_LIST_LIMIT));

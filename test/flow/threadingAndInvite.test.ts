@@ -4,24 +4,14 @@
  * server (TLS, AUTH required) receives nothing.
  */
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports } from "../../src/transport";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { parseMessage } from "../support/parseMessage";
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
-import { TEST_SECRETS } from "../support/testSecrets";
 import { INVITE } from "../message/helpers/invite";
-import { basicAuth, MAILBOX, message, serverConfig } from "./flowHelpers";
+import { basicAuth, message, serverConfig, useFlowServer } from "./flowHelpers";
 
-let server: SmtpTestServer;
-beforeAll(async () => {
-  server = await startSmtpTestServer({ security: "tls", auth: { users: { [MAILBOX]: TEST_SECRETS.password } } });
-});
-afterAll(async () => {
-  await closeAllTransports();
-  await server.close();
-});
+const server = useFlowServer();
 
-const config = (extra: Record<string, unknown> = {}) => ({ ...serverConfig(server), ...basicAuth(), ...message, ...extra });
+const config = (extra: Record<string, unknown> = {}) => ({ ...serverConfig(server()), ...basicAuth(), ...message, ...extra });
 
 it("threads a follow-up to the mail whose result was stored, as {{input.smtpResult.messageId}} does", async () => {
   const cognigy = cognigyApiStandIn();
@@ -33,7 +23,7 @@ it("threads a follow-up to the mail whose result was stored, as {{input.smtpResu
   await runSendSmtpEmail(cognigy.api, config({ subject: "Re: Your ticket 4711", inReplyTo: first.messageId, storeLocation: "input", inputKey: "followUp" }));
   expect(cognigy.input.followUp).toMatchObject({ success: true });
 
-  const [original, followUp] = await Promise.all(server.messages.slice(-2).map((received) => parseMessage(received.raw)));
+  const [original, followUp] = await Promise.all(server().messages.slice(-2).map((received) => parseMessage(received.raw)));
   expect(original?.messageId).toBe(first.messageId);
   expect(followUp?.inReplyTo).toBe(first.messageId);
   expect(followUp?.references).toBe(first.messageId);
@@ -43,7 +33,7 @@ it("sends an invitation with custom headers", async () => {
   const cognigy = cognigyApiStandIn();
   await runSendSmtpEmail(cognigy.api, config({ calendarEvent: INVITE, customHeaders: { "X-Ticket-Id": "4711" }, storeLocation: "input", inputKey: "invite" }));
   expect(cognigy.input.invite).toMatchObject({ success: true });
-  const parsed = await parseMessage(server.messages.at(-1)!.raw);
+  const parsed = await parseMessage(server().messages.at(-1)!.raw);
   expect(parsed.header("x-ticket-id")).toBe("4711");
   expect(parsed.attachments.find((part) => part.mimeType === "text/calendar")).toMatchObject({ method: "REQUEST" });
 });
@@ -57,9 +47,9 @@ it.each([
   ["calendarMethod", { calendarEvent: INVITE.replace("VERSION:2.0", "METHOD:CANCEL\r\nVERSION:2.0") }],
 ])("refuses a bad %s before connecting: stored configuration error, nothing received, flow stopped", async (field, extra) => {
   const cognigy = cognigyApiStandIn();
-  const before = server.messages.length;
+  const before = server().messages.length;
   await runSendSmtpEmail(cognigy.api, config({ ...extra, storeLocation: "input", inputKey: "mailResult", stopOnError: true }));
   expect(cognigy.input.mailResult).toMatchObject({ success: false, error: { code: "configuration", field } });
   expect(cognigy.stopped).toBe(true);
-  expect(server.messages.length).toBe(before);
+  expect(server().messages.length).toBe(before);
 });
