@@ -40,8 +40,8 @@ export const serverFields: INodeField[] = [
     type: "select",
     label: t("Connection Security", "Verbindungssicherheit"),
     description: t(
-      "Automatic: TLS on port 465, else STARTTLS when offered. TLS: encrypted from the first byte (465). STARTTLS: upgrade required (587). None: clear text, internal relays only.",
-      "Automatisch: TLS bei Port 465, sonst STARTTLS, wenn angeboten. TLS: verschlüsselt ab dem ersten Byte (465). STARTTLS: Upgrade Pflicht (587). Keine: Klartext, nur interne Relays.",
+      "Automatic: TLS on 465, else STARTTLS (required with a login). TLS: encrypted from the first byte (465). STARTTLS: upgrade required (587). None: clear text, internal relays only.",
+      "Automatisch: TLS bei 465, sonst STARTTLS (Pflicht mit Login). TLS: verschlüsselt ab dem ersten Byte (465). STARTTLS: Upgrade Pflicht (587). Keine: Klartext, nur interne Relays.",
     ),
     defaultValue: "auto",
     condition: whenCustom,
