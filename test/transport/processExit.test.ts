@@ -12,12 +12,12 @@ import { startTokenEndpoint, type TokenEndpoint } from "../support/tokenEndpoint
 import { TEST_CA_PEM } from "./helpers/fixtures";
 
 /**
- * How soon after printing its result the child must have exited. Measured: about 150 ms from the
- * result line to the parent seeing the exit, on an idle 2-core machine. The target is 1 s; the bound
- * is 2 s to stay green on a loaded CI machine, and still tells "exits" from "lingers": a pooled
- * connection would hold the process for the 30 s idle close.
+ * How soon after printing its result the child must have exited: 1 s, as the issue asks. Measured: about
+ * 150 ms from the result line to the parent seeing the exit on an idle 2-core machine, and well under 1 s
+ * with three copies of this file running at once. A lingering pooled connection would hold the process
+ * for the 30 s idle close.
  */
-const EXIT_AFTER_RESULT_MS = 2_000;
+const EXIT_AFTER_RESULT_MS = 1_000;
 /** Starting a child with tsx compiles the sources: slow on a busy machine, but not what is measured. */
 const CHILD_LIMIT_MS = 45_000;
 
