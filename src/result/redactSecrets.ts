@@ -25,7 +25,11 @@ export interface SecretOwner {
  * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
  */
 export class SecretSet {
-  private readonly needles = new Set<string>();
+  private needles = new Set<string>();
+  /** True while `needles` is shared with copies: the first add then takes a private set (copy on write). */
+  private shared = false;
+  /** No text shorter than the shortest form can hold one. */
+  private shortest = Infinity;
 
   constructor(private readonly owner: SecretOwner = {}) {}
 
@@ -36,26 +40,40 @@ export class SecretSet {
     return set;
   }
 
-  /** An independent set with the same secrets, to add a send's tokens to without touching this one. */
+  /** An independent set with the same secrets, to add a send's tokens to without touching this one. Cheap: the forms are shared until either side adds. */
   copy(): SecretSet {
     const copy = new SecretSet(this.owner);
-    for (const needle of this.needles) copy.needles.add(needle);
+    copy.needles = this.needles;
+    copy.shortest = this.shortest;
+    copy.shared = true;
+    this.shared = true;
     return copy;
   }
 
   /** Adds a secret of any length (a configured value is secret however short) with all its forms. */
   add(secret: string | undefined, kind: SecretKind): this {
     if (!secret) return this;
-    for (const form of textForms(secret)) this.needles.add(form);
+    if (this.shared) {
+      this.needles = new Set(this.needles);
+      this.shared = false;
+    }
+    for (const form of textForms(secret)) this.addNeedle(form);
     for (const payload of this.payloads(secret, kind)) {
-      for (const form of base64Forms(payload)) this.needles.add(form);
+      for (const form of base64Forms(payload)) this.addNeedle(form);
     }
     return this;
   }
 
+  /** Whether `text` holds any form of any secret: what redact would change, without building anything. */
+  occursIn(text: string): boolean {
+    if (text.length < this.shortest) return false;
+    for (const needle of this.needles) if (text.includes(needle)) return true;
+    return false;
+  }
+
   /** Every occurrence of any form of any secret replaced by "[redacted]". */
   redact(text: string): string {
-    if (this.needles.size === 0 || text === "") return text;
+    if (text.length < this.shortest) return text;
     const spans: Array<[number, number]> = [];
     for (const needle of this.needles) {
       for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) spans.push([at, at + needle.length]);
@@ -78,6 +96,12 @@ export class SecretSet {
       spanEnd = end;
     }
     return out + text.slice(copiedTo, spanStart) + REDACTED + text.slice(spanEnd);
+  }
+
+  private addNeedle(form: string): void {
+    if (form === "") return;
+    this.needles.add(form);
+    if (form.length < this.shortest) this.shortest = form.length;
   }
 
   /** The strings the secret travels in, each of which is searched for in Base64. */
@@ -111,6 +135,8 @@ export function redactSecrets(text: string, secrets: Secrets): string {
  */
 export function redactValue<T>(value: T, secrets: Secrets): T {
   const set = asSet(secrets);
+  // The usual case, nothing to redact in plain data, is found by a look that allocates nothing.
+  if (!needsCopy(value, set, 0)) return value;
   const walk = (item: unknown): unknown => {
     if (typeof item === "string") return set.redact(item);
     if (!item || typeof item !== "object") return item;
@@ -122,4 +148,23 @@ export function redactValue<T>(value: T, secrets: Secrets): T {
     return Array.isArray(item) ? walked.map(([, inner]) => inner) : Object.fromEntries(walked);
   };
   return walk(value) as T;
+}
+
+/** Deeper than any result; past it the full walk decides. */
+const MAX_LOOK_DEPTH = 32;
+
+/** True when the walk in redactValue would return anything but `item` itself: a secret in a string, or something not plain data. */
+function needsCopy(item: unknown, set: SecretSet, depth: number): boolean {
+  if (typeof item === "string") return set.occursIn(item);
+  if (!item || typeof item !== "object") return false;
+  if (depth >= MAX_LOOK_DEPTH) return true;
+  if (Array.isArray(item)) {
+    for (let i = 0; i < item.length; i++) if (needsCopy(item[i], set, depth + 1)) return true;
+    // Holes or extra properties: the walk decides.
+    return Object.keys(item).length !== item.length;
+  }
+  if (Object.getPrototypeOf(item) !== Object.prototype) return true;
+  const record = item as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (needsCopy(record[key], set, depth + 1)) return true;
+  return false;
 }
