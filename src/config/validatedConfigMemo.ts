@@ -1,5 +1,20 @@
-import { credentialHash } from "../transport/credentialHash";
+import { hash, randomBytes } from "node:crypto";
 import { plainJsonText } from "./plainJson";
+
+/**
+ * Drawn once per process, never stored or shown: without it a key cannot be tested against guessed
+ * configs (and so guessed passwords), as a plain hash of the text could.
+ */
+const PROCESS_KEY = randomBytes(32).toString("base64");
+
+/**
+ * A keyed SHA-256 of the config text: the process key in front of the text. A one-shot hash, as this
+ * runs on every send: it allocates no native hashing object (an HMAC does, and those cost the garbage
+ * collector more than the hashing itself). Only ever compared for equality, never shown or extended.
+ */
+function keyOf(kind: string, text: string): string {
+  return hash("sha256", `${PROCESS_KEY}\u0000${kind}\u0000${text}`, "base64");
+}
 
 /** Bots send from few distinct node configs; a small bound keeps memory (and secrets held) low. */
 const MAX_ENTRIES = 32;
@@ -11,8 +26,8 @@ const MAX_KEYED_CHARS = 64 * 1024;
  * not validate the same raw config on every send. Only what passed validation is kept, frozen, and it
  * is handed out for a raw config with exactly the same content (plain JSON only).
  *
- * Raw configs hold passwords and client secrets, so the key is a keyed HMAC of the config's JSON text
- * (credentialHash), never the text itself; the validated configs kept hold the same secrets as the
+ * Raw configs hold passwords and client secrets, so the key is a keyed hash of the config's JSON text
+ * (keyOf), never the text itself; the validated configs kept hold the same secrets as the
  * raw ones the runtime already holds, at most MAX_ENTRIES per schema, least recently used dropped first.
  */
 export class ValidatedConfigMemo<T> {
@@ -24,7 +39,7 @@ export class ValidatedConfigMemo<T> {
   get(raw: unknown, validate: (raw: unknown) => T): T {
     const text = plainJsonText(raw, MAX_KEYED_CHARS);
     if (text === undefined) return validate(raw);
-    const key = credentialHash(this.kind, text);
+    const key = keyOf(this.kind, text);
     const cached = this.entries.get(key);
     if (cached !== undefined) {
       // Most recently used goes to the end.

@@ -11,13 +11,23 @@ export interface Deadline {
   /** Throws the timeout error when the budget is spent. */
   check(step: string): void;
   timeoutError(step: string): SmtpEmailError;
+  /**
+   * Calls `onExpire` once when the budget runs out (right away if it has); returns the function that
+   * cancels this. Cheaper than a listener on `signal` for a step that only races the deadline.
+   */
+  whenExpired(onExpire: () => void): () => void;
   dispose(): void;
 }
 
 export function createDeadline(totalMs: number): Deadline {
   const controller = new AbortController();
   const expiresAt = Date.now() + totalMs;
-  const timer = setTimeout(() => controller.abort(), totalMs);
+  const waiting = new Set<() => void>();
+  const timer = setTimeout(() => {
+    controller.abort();
+    for (const onExpire of [...waiting]) onExpire();
+    waiting.clear();
+  }, totalMs);
   timer.unref();
   const timeoutError = (step: string) =>
     new SmtpEmailError(
@@ -33,6 +43,19 @@ export function createDeadline(totalMs: number): Deadline {
       if (controller.signal.aborted || Date.now() >= expiresAt) throw timeoutError(step);
     },
     timeoutError,
-    dispose: () => clearTimeout(timer),
+    whenExpired(onExpire) {
+      if (controller.signal.aborted) {
+        onExpire();
+        return () => undefined;
+      }
+      // A wrapper per call: the same function raced twice is called twice, as two listeners would be.
+      const once = () => onExpire();
+      waiting.add(once);
+      return () => waiting.delete(once);
+    },
+    dispose: () => {
+      clearTimeout(timer);
+      waiting.clear();
+    },
   };
 }

@@ -17,14 +17,14 @@ export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, step: stri
       expire();
       return;
     }
-    signal.addEventListener("abort", expire, { once: true });
+    const cancel = deadline.whenExpired(expire);
     work.then(
       (value) => {
-        signal.removeEventListener("abort", expire);
+        cancel();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", expire);
+        cancel();
         reject(error);
       },
     );
