@@ -17,14 +17,15 @@ export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, step: stri
       expire();
       return;
     }
-    const cancel = deadline.whenExpired(expire);
+    // A fresh `expire` per race, so forgetting it never cancels another race.
+    deadline.whenExpired(expire);
     work.then(
       (value) => {
-        cancel();
+        deadline.forget(expire);
         resolve(value);
       },
       (error: unknown) => {
-        cancel();
+        deadline.forget(expire);
         reject(error);
       },
     );
