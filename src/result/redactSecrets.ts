@@ -24,12 +24,50 @@ export interface SecretOwner {
  * The secrets of one send and every form they may take, computed once when a secret is added; a token
  * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
  */
-export class SecretSet {
-  private needles = new Set<string>();
-  /** True while `needles` is shared with copies: the first add then takes a private set (copy on write). */
-  private shared = false;
+/** Every form of a set's secrets, shared between copies until one of them adds a secret. */
+class Forms {
+  readonly all: Set<string>;
   /** No text shorter than the shortest form can hold one. */
-  private shortest = Infinity;
+  shortest: number;
+  /**
+   * The forms that contain no other form: a text holds some form exactly when it holds one
+   * of these (a Base64 whole holds its core, a padded form its unpadded one), so a look needs only these.
+   */
+  private probeList?: string[];
+
+  constructor(from?: Forms) {
+    this.all = new Set(from?.all);
+    this.shortest = from?.shortest ?? Infinity;
+    this.probeList = from?.probeList?.slice();
+  }
+
+  add(form: string): void {
+    if (form === "" || this.all.has(form)) return;
+    this.all.add(form);
+    if (form.length < this.shortest) this.shortest = form.length;
+    // Kept up to date once built: a token added on every send must not rebuild the list each time.
+    const probes = this.probeList;
+    if (!probes || probes.some((probe) => form.includes(probe))) return;
+    this.probeList = probes.filter((probe) => !probe.includes(form));
+    this.probeList.push(form);
+  }
+
+  probes(): string[] {
+    if (!this.probeList) {
+      const kept: string[] = [];
+      for (const form of [...this.all].sort((a, b) => a.length - b.length)) {
+        if (!kept.some((shorter) => form.includes(shorter))) kept.push(form);
+      }
+      this.probeList = kept;
+    }
+    return this.probeList;
+  }
+}
+
+export class SecretSet {
+  private forms = new Forms();
+  /** True while `forms` is shared with copies: the first add then takes a private copy (copy on write). */
+  private shared = false;
 
   constructor(private readonly owner: SecretOwner = {}) {}
 
@@ -43,8 +81,7 @@ export class SecretSet {
   /** An independent set with the same secrets, to add a send's tokens to without touching this one. Cheap: the forms are shared until either side adds. */
   copy(): SecretSet {
     const copy = new SecretSet(this.owner);
-    copy.needles = this.needles;
-    copy.shortest = this.shortest;
+    copy.forms = this.forms;
     copy.shared = true;
     this.shared = true;
     return copy;
@@ -54,28 +91,28 @@ export class SecretSet {
   add(secret: string | undefined, kind: SecretKind): this {
     if (!secret) return this;
     if (this.shared) {
-      this.needles = new Set(this.needles);
+      this.forms = new Forms(this.forms);
       this.shared = false;
     }
-    for (const form of textForms(secret)) this.addNeedle(form);
+    for (const form of textForms(secret)) this.forms.add(form);
     for (const payload of this.payloads(secret, kind)) {
-      for (const form of base64Forms(payload)) this.addNeedle(form);
+      for (const form of base64Forms(payload)) this.forms.add(form);
     }
     return this;
   }
 
   /** Whether `text` holds any form of any secret: what redact would change, without building anything. */
   occursIn(text: string): boolean {
-    if (text.length < this.shortest) return false;
-    for (const needle of this.needles) if (text.includes(needle)) return true;
+    if (text.length < this.forms.shortest) return false;
+    for (const probe of this.forms.probes()) if (text.includes(probe)) return true;
     return false;
   }
 
   /** Every occurrence of any form of any secret replaced by "[redacted]". */
   redact(text: string): string {
-    if (text.length < this.shortest) return text;
+    if (!this.occursIn(text)) return text;
     const spans: Array<[number, number]> = [];
-    for (const needle of this.needles) {
+    for (const needle of this.forms.all) {
       for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) spans.push([at, at + needle.length]);
     }
     if (spans.length === 0) return text;
@@ -96,12 +133,6 @@ export class SecretSet {
       spanEnd = end;
     }
     return out + text.slice(copiedTo, spanStart) + REDACTED + text.slice(spanEnd);
-  }
-
-  private addNeedle(form: string): void {
-    if (form === "") return;
-    this.needles.add(form);
-    if (form.length < this.shortest) this.shortest = form.length;
   }
 
   /** The strings the secret travels in, each of which is searched for in Base64. */
