@@ -13,6 +13,15 @@ const KEY_SALT = randomBytes(32);
  * a fresh copy, to which the tokens obtained while sending are added as they arrive.
  */
 export function secretSetOf(auth: AuthConfig): SecretSet {
+  // A frozen auth (from the config memo) cannot change: its set is found by the object, without hashing it again.
+  if (isFrozenAuth(auth)) {
+    let set = setsOfFrozenAuths.get(auth);
+    if (!set) {
+      set = buildSecretSet(auth);
+      setsOfFrozenAuths.set(auth, set);
+    }
+    return set.copy();
+  }
   const key = createHmac("sha256", KEY_SALT).update(JSON.stringify(auth)).digest("base64");
   let set = remembered.get(key);
   if (set) remembered.delete(key);
@@ -21,6 +30,13 @@ export function secretSetOf(auth: AuthConfig): SecretSet {
   remembered.set(key, set);
   if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? "");
   return set.copy();
+}
+
+/** Weak keys: a set lives as long as the validated config it belongs to. */
+const setsOfFrozenAuths = new WeakMap<AuthConfig, SecretSet>();
+
+function isFrozenAuth(auth: AuthConfig): boolean {
+  return Object.isFrozen(auth) && (auth.method === "none" || Object.isFrozen(auth.connection));
 }
 
 function buildSecretSet(auth: AuthConfig): SecretSet {

@@ -28,8 +28,9 @@ export async function buildMailOptions(
   context: MailOptionsContext,
 ): Promise<Mail.Options> {
   const recipients = resolveRecipients(message, context.defaultFrom);
-  const body = await messageBody(message);
-  const files = await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
+  // The usual message (its own text, no data URL, no attachments) is built without waiting on anything.
+  const body = readyBody(message) ?? (await messageBody(message));
+  const files = attachments.length === 0 ? [] : await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
   return {
     from: recipients.from,
     to: recipients.to,
@@ -72,6 +73,13 @@ function threading(message: MessageConfig): Pick<Mail.Options, "inReplyTo" | "re
 
 /** "data" also when its colon is an entity (data&colon;); "&#" when its letters are character references. */
 const MAY_HOLD_DATA_URL = /data|&#/i;
+
+/** The body when nothing needs converting or embedding; undefined otherwise. */
+function readyBody(message: MessageConfig): { content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] } | undefined {
+  if (message.html.trim() === "") return { content: { text: message.text ?? "" }, inlineImages: [] };
+  if (message.text === undefined || MAY_HOLD_DATA_URL.test(message.html)) return undefined;
+  return { content: { html: message.html, text: message.text }, inlineImages: [] };
+}
 
 async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] }> {
   if (message.html.trim() === "") {

@@ -14,20 +14,28 @@ import { hasInternationalLocalPart } from "./emailAddress";
  */
 export function requiresSmtpUtf8(mailOptions: Mail.Options): boolean {
   const envelope = mailOptions.envelope;
-  const sources: unknown[] = envelope
-    ? [envelope.from, envelope.to, envelope.cc, envelope.bcc]
-    : [mailOptions.from, mailOptions.sender, mailOptions.to, mailOptions.cc, mailOptions.bcc];
-  return sources.some((source) => envelopeAddresses(source).some(hasInternationalLocalPart));
+  if (envelope) return [envelope.from, envelope.to, envelope.cc, envelope.bcc].some((source) => hasInternationalAddress(source, 0));
+  // Checked on every send: no list is built for the usual few validated address objects.
+  return (
+    hasInternationalAddress(mailOptions.from, 0) ||
+    hasInternationalAddress(mailOptions.sender, 0) ||
+    hasInternationalAddress(mailOptions.to, 0) ||
+    hasInternationalAddress(mailOptions.cc, 0) ||
+    hasInternationalAddress(mailOptions.bcc, 0)
+  );
 }
 
-function envelopeAddresses(value: unknown, depth = 0): string[] {
-  if (value === undefined || value === null || value === false || depth > 5) return [];
-  if (typeof value === "string") return addressparser(value, { flatten: true }).map((entry) => entry.address);
-  if (Array.isArray(value)) return value.flatMap((entry) => envelopeAddresses(entry, depth + 1));
+function hasInternationalAddress(value: unknown, depth: number): boolean {
+  if (value === undefined || value === null || value === false || depth > 5) return false;
+  if (typeof value === "string") return addressparser(value, { flatten: true }).some((entry) => hasInternationalLocalPart(entry.address));
+  if (Array.isArray(value)) {
+    for (const entry of value) if (hasInternationalAddress(entry, depth + 1)) return true;
+    return false;
+  }
   if (typeof value === "object") {
     const { address, group } = value as { address?: unknown; group?: unknown };
-    if (typeof address === "string") return [address];
-    return envelopeAddresses(group, depth + 1);
+    if (typeof address === "string") return hasInternationalLocalPart(address);
+    return hasInternationalAddress(group, depth + 1);
   }
-  return [];
+  return false;
 }

@@ -24,8 +24,50 @@ export interface SecretOwner {
  * The secrets of one send and every form they may take, computed once when a secret is added; a token
  * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
  */
+/** Every form of a set's secrets, shared between copies until one of them adds a secret. */
+class Forms {
+  readonly all: Set<string>;
+  /** No text shorter than the shortest form can hold one. */
+  shortest: number;
+  /**
+   * The forms that contain no other form: a text holds some form exactly when it holds one
+   * of these (a Base64 whole holds its core, a padded form its unpadded one), so a look needs only these.
+   */
+  private probeList?: string[];
+
+  constructor(from?: Forms) {
+    this.all = new Set(from?.all);
+    this.shortest = from?.shortest ?? Infinity;
+    this.probeList = from?.probeList?.slice();
+  }
+
+  add(form: string): void {
+    if (form === "" || this.all.has(form)) return;
+    this.all.add(form);
+    if (form.length < this.shortest) this.shortest = form.length;
+    // Kept up to date once built: a token added on every send must not rebuild the list each time.
+    const probes = this.probeList;
+    if (!probes || probes.some((probe) => form.includes(probe))) return;
+    this.probeList = probes.filter((probe) => !probe.includes(form));
+    this.probeList.push(form);
+  }
+
+  probes(): string[] {
+    if (!this.probeList) {
+      const kept: string[] = [];
+      for (const form of [...this.all].sort((a, b) => a.length - b.length)) {
+        if (!kept.some((shorter) => form.includes(shorter))) kept.push(form);
+      }
+      this.probeList = kept;
+    }
+    return this.probeList;
+  }
+}
+
 export class SecretSet {
-  private readonly needles = new Set<string>();
+  private forms = new Forms();
+  /** True while `forms` is shared with copies: the first add then takes a private copy (copy on write). */
+  private shared = false;
 
   constructor(private readonly owner: SecretOwner = {}) {}
 
@@ -36,28 +78,41 @@ export class SecretSet {
     return set;
   }
 
-  /** An independent set with the same secrets, to add a send's tokens to without touching this one. */
+  /** An independent set with the same secrets, to add a send's tokens to without touching this one. Cheap: the forms are shared until either side adds. */
   copy(): SecretSet {
     const copy = new SecretSet(this.owner);
-    for (const needle of this.needles) copy.needles.add(needle);
+    copy.forms = this.forms;
+    copy.shared = true;
+    this.shared = true;
     return copy;
   }
 
   /** Adds a secret of any length (a configured value is secret however short) with all its forms. */
   add(secret: string | undefined, kind: SecretKind): this {
     if (!secret) return this;
-    for (const form of textForms(secret)) this.needles.add(form);
+    if (this.shared) {
+      this.forms = new Forms(this.forms);
+      this.shared = false;
+    }
+    for (const form of textForms(secret)) this.forms.add(form);
     for (const payload of this.payloads(secret, kind)) {
-      for (const form of base64Forms(payload)) this.needles.add(form);
+      for (const form of base64Forms(payload)) this.forms.add(form);
     }
     return this;
   }
 
+  /** Whether `text` holds any form of any secret: what redact would change, without building anything. */
+  occursIn(text: string): boolean {
+    if (text.length < this.forms.shortest) return false;
+    for (const probe of this.forms.probes()) if (text.includes(probe)) return true;
+    return false;
+  }
+
   /** Every occurrence of any form of any secret replaced by "[redacted]". */
   redact(text: string): string {
-    if (this.needles.size === 0 || text === "") return text;
+    if (!this.occursIn(text)) return text;
     const spans: Array<[number, number]> = [];
-    for (const needle of this.needles) {
+    for (const needle of this.forms.all) {
       for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) spans.push([at, at + needle.length]);
     }
     if (spans.length === 0) return text;
@@ -111,6 +166,8 @@ export function redactSecrets(text: string, secrets: Secrets): string {
  */
 export function redactValue<T>(value: T, secrets: Secrets): T {
   const set = asSet(secrets);
+  // The usual case, nothing to redact in plain data, is found by a look that allocates nothing.
+  if (!needsCopy(value, set, 0)) return value;
   const walk = (item: unknown): unknown => {
     if (typeof item === "string") return set.redact(item);
     if (!item || typeof item !== "object") return item;
@@ -122,4 +179,23 @@ export function redactValue<T>(value: T, secrets: Secrets): T {
     return Array.isArray(item) ? walked.map(([, inner]) => inner) : Object.fromEntries(walked);
   };
   return walk(value) as T;
+}
+
+/** Deeper than any result; past it the full walk decides. */
+const MAX_LOOK_DEPTH = 32;
+
+/** True when the walk in redactValue would return anything but `item` itself: a secret in a string, or something not plain data. */
+function needsCopy(item: unknown, set: SecretSet, depth: number): boolean {
+  if (typeof item === "string") return set.occursIn(item);
+  if (!item || typeof item !== "object") return false;
+  if (depth >= MAX_LOOK_DEPTH) return true;
+  if (Array.isArray(item)) {
+    for (let i = 0; i < item.length; i++) if (needsCopy(item[i], set, depth + 1)) return true;
+    // Holes or extra properties: the walk decides.
+    return Object.keys(item).length !== item.length;
+  }
+  if (Object.getPrototypeOf(item) !== Object.prototype) return true;
+  const record = item as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (needsCopy(record[key], set, depth + 1)) return true;
+  return false;
 }

@@ -17,14 +17,15 @@ export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, step: stri
       expire();
       return;
     }
-    signal.addEventListener("abort", expire, { once: true });
+    // A fresh `expire` per race, so forgetting it never cancels another race.
+    deadline.whenExpired(expire);
     work.then(
       (value) => {
-        signal.removeEventListener("abort", expire);
+        deadline.forget(expire);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", expire);
+        deadline.forget(expire);
         reject(error);
       },
     );

@@ -43,7 +43,7 @@ export async function sendMail(config: TransportConfig, mail: Mail.Options, dead
 
 async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: Mail.Options, token: IssuedToken | undefined, deadline: Deadline, step: string): Promise<SentMessage> {
   deadline.check(step);
-  const lease = transportCache.acquire(plan.slotKey, credentialFingerprint(config.auth, plan.tokenSource, token), () => poolOptions(plan, config, token, deadline));
+  const lease = transportCache.acquire(plan.slotKey, plan.fixedCredential ?? credentialFingerprint(config.auth, plan.tokenSource, token), () => poolOptions(plan, config, token, deadline));
   // A connection the pool opens for this message gets this caller's remaining time; the pool reads its options at connect time.
   Object.assign(lease.pool.options, connectTimeouts(deadline));
   // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.

@@ -47,8 +47,23 @@ export function credentialFingerprint(auth: AuthConfig, tokenSource: TokenSource
     case "basic":
       return credentialHash("basic", auth.connection.username, auth.connection.password);
     default:
-      return credentialHash("oauth2", tokenSource?.key, token?.accessToken);
+      return tokenFingerprint(tokenSource?.key, token);
   }
+}
+
+/**
+ * A cached token is the same object on every send: its fingerprint is hashed once. Weak keys: an entry
+ * lives as long as the token object, and refers to no text the token does not hold already.
+ */
+const tokenFingerprints = new WeakMap<IssuedToken, { sourceKey: string | undefined; accessToken: string; fingerprint: string }>();
+
+function tokenFingerprint(sourceKey: string | undefined, token: IssuedToken | undefined): string {
+  if (!token) return credentialHash("oauth2", sourceKey, undefined);
+  const known = tokenFingerprints.get(token);
+  if (known && known.sourceKey === sourceKey && known.accessToken === token.accessToken) return known.fingerprint;
+  const fingerprint = credentialHash("oauth2", sourceKey, token.accessToken);
+  tokenFingerprints.set(token, { sourceKey, accessToken: token.accessToken, fingerprint });
+  return fingerprint;
 }
 
 /**

@@ -28,6 +28,8 @@ interface Slot {
   leases: number;
   retired: boolean;
   idleTimer?: NodeJS.Timeout;
+  /** When the last lease was released (Date.now()); the idle timer measures from here. */
+  idleSince: number;
 }
 
 /**
@@ -67,7 +69,6 @@ export class TransportCache {
     leased.leases++;
     // A send is in flight: its connections must keep the process alive until it settles.
     if (leased.leases === 1) setSocketsReferenced(leased.pool, true);
-    this.stopIdleTimer(leased);
     let released = false;
     return {
       mailer: leased.mailer,
@@ -108,7 +109,7 @@ export class TransportCache {
     // Mail re-emits transport errors; without a listener an "error" event would crash the process.
     // Every failure that matters also reaches the send's callback.
     mailer.on("error", () => undefined);
-    return { slotKey, variant, pool, mailer, leases: 0, retired: false };
+    return { slotKey, variant, pool, mailer, leases: 0, retired: false, idleSince: Date.now() };
   }
 
   private retire(slot: Slot): void {
@@ -129,10 +130,20 @@ export class TransportCache {
       slot.mailer.close();
       return;
     }
-    this.stopIdleTimer(slot);
+    slot.idleSince = Date.now();
+    // One timer per idle spell, not one per send: a timer that finds the transport used since it was set waits for the rest.
+    if (!slot.idleTimer) this.startIdleTimer(slot, this.idleCloseMs);
+  }
+
+  private startIdleTimer(slot: Slot, delayMs: number): void {
     slot.idleTimer = setTimeout(() => {
-      if (slot.leases === 0) this.retire(slot);
-    }, this.idleCloseMs);
+      slot.idleTimer = undefined;
+      // In use now: the release that ends this use starts the next idle spell.
+      if (slot.leases > 0 || slot.retired) return;
+      const idleFor = Date.now() - slot.idleSince;
+      if (idleFor >= this.idleCloseMs) this.retire(slot);
+      else this.startIdleTimer(slot, this.idleCloseMs - idleFor);
+    }, delayMs);
     // The idle timer alone must never keep the process alive.
     slot.idleTimer.unref();
   }

@@ -5,7 +5,7 @@ import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
 import type { Deadline } from "../execution/deadline";
 import { credentialHash } from "./credentialHash";
 import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./serverEndpoint";
-import { authenticatedUser, secretsInPlay, tokenSourceFor, transportAuth } from "./smtpAuth";
+import { authenticatedUser, credentialFingerprint, secretsInPlay, tokenSourceFor, transportAuth } from "./smtpAuth";
 import type { SmtpFailureContext } from "./toSmtpEmailError";
 import { tlsSettings } from "./tlsSettings";
 import type { IssuedToken, TokenSource } from "./tokenSource";
@@ -31,9 +31,33 @@ export interface TransportPlan {
   connection: SMTPConnectionOptions;
   /** The pooled transport's slot: server settings, login name and credential, hashed. A renewed token selects a new variant. */
   slotKey: string;
+  /** The credential's fingerprint (see credentialFingerprint) for methods without tokens; undefined with OAuth2. */
+  fixedCredential?: string;
 }
 
+/**
+ * Plans of validated configs that can no longer change (the config memo hands out deeply frozen ones):
+ * a flow sending through the same node again reuses the plan instead of hashing the credential again.
+ * Weak keys: a plan lives exactly as long as its config.
+ */
+const plansOfFrozenConfigs = new WeakMap<TransportConfig, TransportPlan>();
+
 export function planTransport(config: TransportConfig): TransportPlan {
+  if (!isFrozenConfig(config)) return buildPlan(config);
+  let plan = plansOfFrozenConfigs.get(config);
+  if (!plan) {
+    plan = Object.freeze(buildPlan(config));
+    plansOfFrozenConfigs.set(config, plan);
+  }
+  return plan;
+}
+
+/** The config memo freezes all the way down; a config frozen only at its top could still change where the plan looks. */
+function isFrozenConfig(config: TransportConfig): boolean {
+  return Object.isFrozen(config) && Object.isFrozen(config.server) && Object.isFrozen(config.options) && Object.isFrozen(config.auth) && (config.auth.method === "none" || Object.isFrozen(config.auth.connection));
+}
+
+function buildPlan(config: TransportConfig): TransportPlan {
   const endpoint = resolveServerEndpoint(config.server, config.auth);
   const user = authenticatedUser(config.auth);
   const { tlsMode, host, port } = endpoint;
@@ -68,7 +92,8 @@ export function planTransport(config: TransportConfig): TransportPlan {
     // each keep their own pool instead of replacing each other's on every send.
     credentialIdentity(config, tokenSource),
   );
-  return { endpoint, server: describeEndpoint(endpoint), user, tokenSource, connection, slotKey };
+  const fixedCredential = tokenSource ? undefined : credentialFingerprint(config.auth, undefined, undefined);
+  return { endpoint, server: describeEndpoint(endpoint), user, tokenSource, connection, slotKey, fixedCredential };
 }
 
 function credentialIdentity(config: TransportConfig, tokenSource: TokenSource | undefined): string | undefined {

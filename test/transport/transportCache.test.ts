@@ -59,3 +59,20 @@ test("a transport nobody uses for the idle time is closed", async () => {
     await cache.closeAll();
   }
 });
+
+test("the idle time counts from the last use: a transport used again meanwhile stays open", async () => {
+  const cache = new TransportCache(2_000);
+  try {
+    await sendThrough(cache, "a");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sendThrough(cache, "a");
+    // Past the idle time since the first use, but only about 1 s after the last one: still open, the same connection.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(cache.stats().inService).toBe(1);
+    expect(server.openConnections).toBe(1);
+    expect(server.authAttempts).toHaveLength(1);
+    await eventually(() => server.openConnections === 0 && cache.stats().inService === 0, 5_000);
+  } finally {
+    await cache.closeAll();
+  }
+});
