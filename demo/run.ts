@@ -48,12 +48,12 @@ async function main(): Promise<number> {
       // The demo server's certificate is signed by a test CA; trusting it beats turning checks off.
       caCertificate: testCa.toString("utf8"),
     };
+    const basicLogin = { authMethod: "basic", basicConnection: { username: MAILBOX, password: PASSWORD } };
 
     // 1. "Test SMTP Connection": connect, TLS, log in, send nothing.
     await runVerifySmtpConnection(cognigy.api, {
       ...server,
-      authMethod: "basic",
-      basicConnection: { username: MAILBOX, password: PASSWORD },
+      ...basicLogin,
       storeLocation: "input",
       inputKey: "connectionTest",
     });
@@ -62,8 +62,7 @@ async function main(): Promise<number> {
     // 2. Basic Auth with a text attachment, result stored in the Input object.
     await runSendSmtpEmail(cognigy.api, {
       ...server,
-      authMethod: "basic",
-      basicConnection: { username: MAILBOX, password: PASSWORD },
+      ...basicLogin,
       to: 'Jane Doe <jane@example.com>, "Doe, John" <john@example.com>',
       subject: "Your booking ✈ Zürich",
       content: "<h1>Booking confirmed</h1><p>Hello Jane, your flight to <b>Zürich</b> is booked.</p>",
@@ -117,8 +116,7 @@ async function main(): Promise<number> {
     const booking = cognigy.input.emailResult as { messageId: string };
     await runSendSmtpEmail(cognigy.api, {
       ...server,
-      authMethod: "basic",
-      basicConnection: { username: MAILBOX, password: PASSWORD },
+      ...basicLogin,
       to: "Jane Doe <jane@example.com>",
       subject: "Re: Your booking ✈ Zürich",
       content: "<p>Hello Jane, your seat has changed to 14C.</p>",
@@ -132,8 +130,7 @@ async function main(): Promise<number> {
     // 6. A meeting invitation that Outlook and Gmail show with Accept / Decline.
     await runSendSmtpEmail(cognigy.api, {
       ...server,
-      authMethod: "basic",
-      basicConnection: { username: MAILBOX, password: PASSWORD },
+      ...basicLogin,
       to: "jane@example.com",
       subject: "Invitation: follow-up call",
       content: "<p>Hello Jane, here is the invitation for our follow-up call.</p>",
