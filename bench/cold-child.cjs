@@ -4,7 +4,7 @@
  * result and a line "CPU <ms>" with the CPU time used so far, and then does nothing more: the process should end by itself.
  *
  *   node bench/cold-child.cjs node|raw   (settings as JSON in the COLD_BENCH environment variable)
- *   npx tsx bench/profile.ts cold        (where a cold execution spends its time)
+ *   node --cpu-prof bench/cold-child.cjs node   (with "exitAfterResult": true in COLD_BENCH: where a cold execution spends its time)
  *
  * "node": requires build/module.js and runs the Send SMTP Email node function with a Cognigy stand-in.
  * "raw": a script that only uses nodemailer: one transport, one send, then transport.close().
