@@ -1,8 +1,8 @@
 /**
  * The JSON text of a value that is plain JSON data (objects, arrays, strings, finite numbers,
  * booleans, null), or undefined when it is anything else or its strings exceed `maxChars` in total.
- * For such a value JSON.parse(text) is an exact copy, so the text can stand for the value, e.g. as a
- * cache key. Object properties whose value is undefined are left out, as JSON does.
+ * For such a value JSON.parse(text) is an exact copy, detached from the caller's objects. Object
+ * properties whose value is undefined are left out, as JSON does.
  */
 export function plainJsonText(value: unknown, maxChars: number): string | undefined {
   // Checked by a walk first: JSON.stringify alone would turn a Date into text, NaN into null, drop functions.

@@ -3,7 +3,7 @@ import { plainJsonText } from "./plainJson";
 /** Bots send from few distinct node configs; a small bound keeps memory (and secrets held) low. */
 const MAX_ENTRIES = 32;
 /** Larger configs (big HTML, Base64 attachments) are parsed each time: remembering them would cost about as much. */
-const MAX_KEYED_CHARS = 64 * 1024;
+const MAX_REMEMBERED_CHARS = 64 * 1024;
 
 interface Entry<T> {
   /** A frozen plain copy of the raw config that was validated: what a later raw config is compared with. */
@@ -41,7 +41,7 @@ export class ValidatedConfigMemo<T> {
       }
       return entry.validated;
     }
-    const text = plainJsonText(raw, MAX_KEYED_CHARS);
+    const text = plainJsonText(raw, MAX_REMEMBERED_CHARS);
     if (text === undefined) return validate(raw);
     // Validate a copy: later changes to the caller's objects cannot reach the entry.
     const validated = validate(JSON.parse(text) as unknown);
