@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { builtOnFirstUse } from "./builtOnFirstUse";
 
 /** One attachment as the user described it, before any bytes are fetched or decoded. */
 export type AttachmentSpec =
@@ -27,24 +28,24 @@ export const MAX_TOTAL_ATTACHMENT_BYTES = MAX_TOTAL_ATTACHMENT_MB * 1024 * 1024;
 /** Attachments per mail (the single attachment and Additional Attachments together). */
 export const MAX_ATTACHMENTS = 20;
 
-const text = z.string().min(1);
-const optionalName = z.string().trim().min(1).optional();
-
-/** One entry of the `extraAttachments` JSON list. */
-const extraAttachment = z.discriminatedUnion(
+/** The `extraAttachments` JSON list: each entry one attachment. */
+export const extraAttachmentList = builtOnFirstUse(() => {
+  const text = z.string().check(z.minLength(1));
+  const optionalName = z.optional(z.string().check(z.trim(), z.minLength(1)));
+  const extraAttachment = z.discriminatedUnion(
   "type",
   [
     z.object({ type: z.literal("url"), url: text, fileName: optionalName }),
     z.object({ type: z.literal("text"), text: z.string(), fileName: optionalName }),
     z.object({ type: z.literal("base64"), base64: text, fileName: optionalName, contentType: optionalName }),
     z.object({ type: z.literal("custom"), content: z.string(), contentType: text, fileName: optionalName }),
-    z.object({ type: z.literal("mime"), mime: z.unknown().refine((value) => value !== undefined && value !== null && value !== "") }),
+    z.object({ type: z.literal("mime"), mime: z.unknown().check(z.refine((value) => value !== undefined && value !== null && value !== "")) }),
   ],
   { error: `each entry needs "type": one of ${ATTACHMENT_KINDS.join(", ")}` },
-);
-
-export const extraAttachmentList = z.array(extraAttachment, {
-  error: 'Additional Attachments (extraAttachments) must be a JSON list, e.g. [{ "type": "text", "text": "hello", "fileName": "a.txt" }].',
+  );
+  return z.array(extraAttachment, {
+    error: 'Additional Attachments (extraAttachments) must be a JSON list, e.g. [{ "type": "text", "text": "hello", "fileName": "a.txt" }].',
+  });
 });
 
 export function describeExtraAttachmentIssue(issue: z.core.$ZodIssue): string {

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { transformWithIssues } from "./configIssues";
 import { normalizeContentType } from "../attachments/contentType";
 import { contentIdProblem, containsLineBreak, isValidHeaderName, sanitizeFileName, stripAngleBrackets } from "../message/headerSafety";
 import { parseNodeConfig } from "./parseNodeConfig";
@@ -38,7 +39,7 @@ const rawBuildMimeConfig = z.object({
   storeLocation: choice("Where to store the result (storeLocation)", ["input", "context"] as const, "input"),
 });
 
-const buildMimeConfigSchema = rawBuildMimeConfig.transform((raw, ctx): BuildMimeConfig => {
+const buildMimeConfigSchema = z.pipe(rawBuildMimeConfig, transformWithIssues((raw: z.output<typeof rawBuildMimeConfig>, ctx): BuildMimeConfig => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
 
   let contentType: string | undefined;
@@ -74,7 +75,7 @@ const buildMimeConfigSchema = rawBuildMimeConfig.transform((raw, ctx): BuildMime
     },
     storage: toStorageConfig(raw, ctx, "mimePart"),
   };
-});
+}));
 
 function extraHeaders(value: unknown, issue: (path: string, message: string) => void): Record<string, string> {
   if (value === undefined) return {};

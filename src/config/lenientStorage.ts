@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { transformWithIssues } from "./configIssues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
 
 /**
@@ -6,7 +7,8 @@ import { storageConfigShape, toStorageConfig, type StorageConfig } from "./stora
  * what was wrong. Falls back to storing nothing when the storage fields themselves are invalid.
  */
 export function lenientStorage(raw: unknown, defaultLocation: "none" | "input" | "context", defaultKey: string): StorageConfig {
-  const schema = z.object(storageConfigShape(defaultLocation)).transform((value, ctx) => toStorageConfig(value, ctx, defaultKey));
+  const shape = storageConfigShape(defaultLocation);
+  const schema = z.pipe(z.object(shape), transformWithIssues((value: z.output<z.ZodMiniObject<typeof shape>>, ctx) => toStorageConfig(value, ctx, defaultKey)));
   const result = schema.safeParse(raw ?? {});
   return result.success ? result.data : { location: "none" };
 }

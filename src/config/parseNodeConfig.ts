@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { ValidatedConfigMemo } from "./validatedConfigMemo";
 
@@ -6,14 +6,14 @@ import { ValidatedConfigMemo } from "./validatedConfigMemo";
 // fast path per schema with new Function, as zod does by default, costs more than it saves. (And no eval.)
 z.config({ jitless: true });
 
-const memos = new WeakMap<z.ZodType, ValidatedConfigMemo<unknown>>();
+const memos = new WeakMap<z.ZodMiniType, ValidatedConfigMemo<unknown>>();
 
 /**
  * Validates raw node config at the edge. The first problem becomes a configuration error that names
  * the field (by its config key) and says how to fix it; later code only ever sees typed values.
  * A raw config with the same content as one validated recently gets that (frozen) result again.
  */
-export function parseNodeConfig<T extends z.ZodType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
+export function parseNodeConfig<T extends z.ZodMiniType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
   let memo = memos.get(schema);
   if (!memo) {
     memo = new ValidatedConfigMemo(`node-config:${nodeLabel}`);
@@ -22,7 +22,7 @@ export function parseNodeConfig<T extends z.ZodType>(schema: T, raw: unknown, no
   return memo.get(raw, (copy) => validate(schema, copy, nodeLabel)) as z.output<T>;
 }
 
-function validate<T extends z.ZodType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
+function validate<T extends z.ZodMiniType>(schema: T, raw: unknown, nodeLabel: string): z.output<T> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];

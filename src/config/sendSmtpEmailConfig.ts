@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { transformWithIssues, type ConfigIssues } from "./configIssues";
 import wellKnown from "nodemailer/lib/well-known";
 import {
   DEFAULT_MAX_ATTACHMENT_MB,
@@ -15,7 +16,7 @@ import { CALENDAR_METHODS, calendarInvite, type CalendarInvite } from "../messag
 import { customHeaders, type CustomHeader } from "../message/customHeaders";
 import { threadingHeaders, type ThreadingHeaders } from "../message/threadingHeaders";
 import { parseNodeConfig } from "./parseNodeConfig";
-import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText } from "./rawValues";
+import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText, preprocess } from "./rawValues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
 import { toTransportConfig, transportConfigShape, type TransportConfig } from "./transportConfig";
 
@@ -61,7 +62,7 @@ const rawSendSmtpEmailConfig = z.object({
   attachmentText: optionalRawText("Attachment Content (attachmentText)"),
   attachmentBase64: optionalRawText("Base64 Content (attachmentBase64)"),
   attachmentContentType: optionalText("Attachment MIME Type (attachmentContentType)"),
-  attachmentMime: z.unknown().optional(),
+  attachmentMime: z.optional(z.unknown()),
   from: addressList("Custom From Email Address (from)"),
   cc: addressList("CC Email Addresses (cc)"),
   bcc: addressList("BCC Email Addresses (bcc)"),
@@ -71,7 +72,7 @@ const rawSendSmtpEmailConfig = z.object({
   async: flag(false),
   inReplyTo: optionalText("In Reply To (inReplyTo)"),
   // Text or, from a CognigyScript expression, a list; threadingHeaders checks the type.
-  references: z.preprocess((value) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value), z.unknown().optional()),
+  references: preprocess((value) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value), z.optional(z.unknown())),
   customHeaders: jsonValue("Custom Headers (customHeaders)"),
   calendarEvent: optionalRawText("Calendar Invite (calendarEvent)"),
   calendarMethod: choice("Calendar Method (calendarMethod)", CALENDAR_METHODS, "REQUEST"),
@@ -84,7 +85,7 @@ const rawSendSmtpEmailConfig = z.object({
 
 type RawSendConfig = z.output<typeof rawSendSmtpEmailConfig>;
 
-const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): SendSmtpEmailConfig => {
+const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIssues((raw: RawSendConfig, ctx): SendSmtpEmailConfig => {
   if (raw.to === undefined || (Array.isArray(raw.to) && raw.to.length === 0)) {
     ctx.addIssue({ code: "custom", path: ["to"], message: "Recipient TO Email Addresses is empty: enter at least one address, e.g. jane@example.com." });
   }
@@ -146,9 +147,9 @@ const sendSmtpEmailConfigSchema = rawSendSmtpEmailConfig.transform((raw, ctx): S
     stopOnError: raw.stopOnError,
     async: raw.async,
   };
-});
+}));
 
-function singleAttachment(raw: RawSendConfig, ctx: z.RefinementCtx): AttachmentSpec[] {
+function singleAttachment(raw: RawSendConfig, ctx: ConfigIssues): AttachmentSpec[] {
   const origin = "Attachment";
   const fileName = raw.attachmentFileName;
   const need = (value: string | undefined, field: string, message: string): value is string => {
@@ -186,9 +187,9 @@ function singleAttachment(raw: RawSendConfig, ctx: z.RefinementCtx): AttachmentS
   }
 }
 
-function extraAttachments(value: unknown, ctx: z.RefinementCtx): AttachmentSpec[] {
+function extraAttachments(value: unknown, ctx: ConfigIssues): AttachmentSpec[] {
   if (value === undefined) return [];
-  const result = extraAttachmentList.safeParse(value);
+  const result = extraAttachmentList().safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
     ctx.addIssue({ code: "custom", path: ["extraAttachments"], message: issue ? describeExtraAttachmentIssue(issue) : "extraAttachments is invalid." });

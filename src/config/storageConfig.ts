@@ -1,4 +1,4 @@
-import * as z from "zod";
+import type { ConfigIssues } from "./configIssues";
 import { choice, optionalText } from "./rawValues";
 
 export type StorageConfig = { location: "none" } | { location: "input" | "context"; key: string };
@@ -14,7 +14,7 @@ export const storageConfigShape = (defaultLocation: StoreLocation) => ({
 
 type RawStorage = { storeLocation: StoreLocation; inputKey?: string; contextKey?: string };
 
-export function toStorageConfig(raw: RawStorage, ctx: z.RefinementCtx, defaultKey: string): StorageConfig {
+export function toStorageConfig(raw: RawStorage, ctx: ConfigIssues, defaultKey: string): StorageConfig {
   if (raw.storeLocation === "none") return { location: "none" };
   const key = raw.storeLocation === "input" ? raw.inputKey : raw.contextKey;
   if (key !== undefined && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(key)) {

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
 import {
   basicAuthConnectionConfig,
@@ -9,6 +9,7 @@ import {
   type ClientCredentialsConnectionConfig,
   type OAuth2ConnectionConfig,
 } from "./connectionConfigs";
+import type { ConfigIssues } from "./configIssues";
 import { choice, flag, optionalNumber, optionalRawText, optionalText } from "./rawValues";
 
 export type Security = "auto" | "tls" | "starttls" | "none";
@@ -53,9 +54,9 @@ export const transportConfigShape = {
   port: optionalNumber("SMTP Port (port)"),
   security: choice("Connection Security (security)", ["auto", "tls", "starttls", "none"] as const, "auto"),
   authMethod: choice("Authentication Method (authMethod)", ["basic", "oauth2ClientCredentials", "oauth2", "none"] as const, "basic"),
-  basicConnection: z.unknown().optional(),
-  oauth2Connection: z.unknown().optional(),
-  clientCredentialsConnection: z.unknown().optional(),
+  basicConnection: z.optional(z.unknown()),
+  oauth2Connection: z.optional(z.unknown()),
+  clientCredentialsConnection: z.optional(z.unknown()),
   clientAuthStyle,
   caCertificate: optionalRawText("Custom CA Certificate (caCertificate)"),
   allowInvalidCertificates: flag(false),
@@ -63,9 +64,9 @@ export const transportConfigShape = {
   timeoutSeconds: optionalNumber("Total Timeout (timeoutSeconds)"),
 };
 
-type RawTransport = z.output<z.ZodObject<typeof transportConfigShape>>;
+type RawTransport = z.output<z.ZodMiniObject<typeof transportConfigShape>>;
 
-export function toTransportConfig(raw: RawTransport, ctx: z.RefinementCtx, isKnownService: (name: string) => boolean): TransportConfig {
+export function toTransportConfig(raw: RawTransport, ctx: ConfigIssues, isKnownService: (name: string) => boolean): TransportConfig {
   const emailService = raw.emailService ?? CUSTOM_SERVICE;
   if (emailService !== CUSTOM_SERVICE && !isKnownService(emailService)) {
     ctx.addIssue({ code: "custom", path: ["emailService"], message: `Email Service "${emailService}" is not a known service: pick one from the list or Other SMTP Service.` });
@@ -92,8 +93,8 @@ export function toTransportConfig(raw: RawTransport, ctx: z.RefinementCtx, isKno
   };
 }
 
-function toAuthConfig(raw: RawTransport, ctx: z.RefinementCtx): AuthConfig {
-  const parseConnection = <S extends z.ZodType>(schema: S, key: string, label: string, value: unknown): z.output<S> | undefined => {
+function toAuthConfig(raw: RawTransport, ctx: ConfigIssues): AuthConfig {
+  const parseConnection = <S extends z.ZodMiniType>(schema: S, key: string, label: string, value: unknown): z.output<S> | undefined => {
     if (value === undefined || value === null || value === "") {
       ctx.addIssue({ code: "custom", path: [key], message: missingConnection(label) });
       return undefined;
@@ -107,15 +108,15 @@ function toAuthConfig(raw: RawTransport, ctx: z.RefinementCtx): AuthConfig {
     case "none":
       return { method: "none" };
     case "basic": {
-      const connection = parseConnection(basicAuthConnectionConfig, "basicConnection", "Basic Auth", raw.basicConnection);
+      const connection = parseConnection(basicAuthConnectionConfig(), "basicConnection", "Basic Auth", raw.basicConnection);
       return connection ? { method: "basic", connection } : { method: "none" };
     }
     case "oauth2": {
-      const connection = parseConnection(oauth2ConnectionConfig, "oauth2Connection", "OAuth2", raw.oauth2Connection);
+      const connection = parseConnection(oauth2ConnectionConfig(), "oauth2Connection", "OAuth2", raw.oauth2Connection);
       return connection ? { method: "oauth2", connection } : { method: "none" };
     }
     case "oauth2ClientCredentials": {
-      const connection = parseConnection(clientCredentialsConnectionConfig, "clientCredentialsConnection", "OAuth2 Client Credentials", raw.clientCredentialsConnection);
+      const connection = parseConnection(clientCredentialsConnectionConfig(), "clientCredentialsConnection", "OAuth2 Client Credentials", raw.clientCredentialsConnection);
       return connection ? { method: "oauth2ClientCredentials", connection, clientAuthStyle: raw.clientAuthStyle } : { method: "none" };
     }
   }

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { transformWithIssues } from "./configIssues";
 import wellKnown from "nodemailer/lib/well-known";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { flag } from "./rawValues";
@@ -11,12 +12,15 @@ export interface VerifySmtpConnectionConfig {
   stopOnError: boolean;
 }
 
-const schema = z.object({ ...transportConfigShape, ...storageConfigShape("input"), stopOnError: flag(false) }).transform(
-  (raw, ctx): VerifySmtpConnectionConfig => ({
+const rawVerifyConfig = z.object({ ...transportConfigShape, ...storageConfigShape("input"), stopOnError: flag(false) });
+
+const schema = z.pipe(
+  rawVerifyConfig,
+  transformWithIssues((raw: z.output<typeof rawVerifyConfig>, ctx): VerifySmtpConnectionConfig => ({
     transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
     storage: toStorageConfig(raw, ctx, "smtpConnectionTest"),
     stopOnError: raw.stopOnError,
-  }),
+  })),
 );
 
 export function parseVerifySmtpConnectionConfig(raw: unknown): VerifySmtpConnectionConfig {

@@ -33,36 +33,36 @@ describe("connection fields Cognigy may leave empty", () => {
 
   it.each(EMPTY_FORMS)("OAuth2: a refresh-token connection parses with every optional field %s", (_form, empty) => {
     const base = { user: "bot@example.com", clientId: "id", clientSecret: "secret", refreshToken: "rt", accessToken: "at", expiryDate: "1", accessUrl: "https://x.example/token", tlsOption: "tls" };
-    const parsed = oauth2ConnectionConfig.parse(withEmpty(base, ["accessToken", "expiryDate", "accessUrl", "tlsOption"], empty));
+    const parsed = oauth2ConnectionConfig().parse(withEmpty(base, ["accessToken", "expiryDate", "accessUrl", "tlsOption"], empty));
     expect(parsed).toEqual({ user: "bot@example.com", clientId: "id", clientSecret: "secret", refreshToken: "rt", accessUrl: DEFAULT_OAUTH2_ACCESS_URL });
   });
 
   it.each(EMPTY_FORMS)("OAuth2: an access-token-only connection parses with refreshToken %s", (_form, empty) => {
     const base = { user: "bot@example.com", clientId: "id", clientSecret: "secret", accessToken: "at", refreshToken: "rt" };
-    const parsed = oauth2ConnectionConfig.parse(withEmpty(base, ["refreshToken"], empty));
+    const parsed = oauth2ConnectionConfig().parse(withEmpty(base, ["refreshToken"], empty));
     expect(parsed.accessToken).toBe("at");
     expect(parsed.refreshToken).toBeUndefined();
   });
 
   it("OAuth2: with neither token the error says to enter one", () => {
-    const result = oauth2ConnectionConfig.safeParse({ user: "bot@example.com", clientId: "id", clientSecret: "secret", accessToken: "", refreshToken: null });
+    const result = oauth2ConnectionConfig().safeParse({ user: "bot@example.com", clientId: "id", clientSecret: "secret", accessToken: "", refreshToken: null });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe("The OAuth2 connection has neither accessToken nor refreshToken: enter at least one.");
   });
 
   it.each(EMPTY_FORMS)("Client Credentials: scope %s means Microsoft's SMTP scope for a Microsoft token endpoint", (_form, empty) => {
     const base = { tokenEndpointUrl: "https://login.microsoftonline.com/tenant-id/oauth2/v2.0/token", clientId: "id", clientSecret: "secret", scope: "x", user: "bot@example.com" };
-    expect(clientCredentialsConnectionConfig.parse(withEmpty(base, ["scope"], empty)).scope).toBe(MICROSOFT_SMTP_SCOPE);
+    expect(clientCredentialsConnectionConfig().parse(withEmpty(base, ["scope"], empty)).scope).toBe(MICROSOFT_SMTP_SCOPE);
   });
 
   it("Client Credentials: scope stays unset for other token endpoints, and a given scope is kept", () => {
     const base = { tokenEndpointUrl: "https://auth.example.com/token", clientId: "id", clientSecret: "secret", user: "bot@example.com" };
-    expect(clientCredentialsConnectionConfig.parse({ ...base, scope: "" }).scope).toBeUndefined();
+    expect(clientCredentialsConnectionConfig().parse({ ...base, scope: "" }).scope).toBeUndefined();
     const microsoft = { ...base, tokenEndpointUrl: "https://login.microsoftonline.com/t/oauth2/v2.0/token", scope: "https://outlook.office.com/.default" };
-    expect(clientCredentialsConnectionConfig.parse(microsoft).scope).toBe("https://outlook.office.com/.default");
+    expect(clientCredentialsConnectionConfig().parse(microsoft).scope).toBe("https://outlook.office.com/.default");
   });
 
   it("Basic Auth: both fields stay required", () => {
-    expect(basicAuthConnectionConfig.safeParse({ username: "u", password: "" }).success).toBe(false);
+    expect(basicAuthConnectionConfig().safeParse({ username: "u", password: "" }).success).toBe(false);
   });
 });
