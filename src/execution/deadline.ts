@@ -1,11 +1,17 @@
 import { SmtpEmailError } from "../errors/SmtpEmailError";
+import { DeadlineAbortWatch, type AbortWatch } from "./deadlineSignal";
 
 /**
  * One time budget for a whole node execution (token, attachments, SMTP), so the node answers before
  * Cognigy kills it at 20 s. Every step takes its remaining time and the shared abort signal from here.
  */
 export interface Deadline {
+  /** A real AbortSignal (for fetch and streams), made the first time it is asked for. */
   readonly signal: AbortSignal;
+  /** The same deadline in the signal shape nodemailer and the token cache accept, without an AbortController. */
+  readonly abortWatch: AbortWatch;
+  /** True once the budget has run out. */
+  readonly expired: boolean;
   readonly totalMs: number;
   remainingMs(): number;
   /** Throws the timeout error when the budget is spent. */
@@ -26,7 +32,10 @@ export function createDeadline(totalMs: number): Deadline {
 
 /** A class, not closures: one is made per send, and its methods are then shared instead of created each time. */
 class SendDeadline implements Deadline {
-  private readonly controller = new AbortController();
+  /** Made on demand: most sends only need `abortWatch`. */
+  private controller?: AbortController;
+  private watch?: DeadlineAbortWatch;
+  private ranOut = false;
   private readonly expiresAt: number;
   private readonly timer: NodeJS.Timeout;
   /** Called once when the budget runs out. */
@@ -39,7 +48,20 @@ class SendDeadline implements Deadline {
   }
 
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.ranOut) this.controller.abort();
+    }
     return this.controller.signal;
+  }
+
+  get expired(): boolean {
+    return this.ranOut;
+  }
+
+  get abortWatch(): AbortWatch {
+    this.watch ??= new DeadlineAbortWatch(this);
+    return this.watch;
   }
 
   remainingMs(): number {
@@ -47,7 +69,7 @@ class SendDeadline implements Deadline {
   }
 
   check(step: string): void {
-    if (this.controller.signal.aborted || Date.now() >= this.expiresAt) throw this.timeoutError(step);
+    if (this.expired || Date.now() >= this.expiresAt) throw this.timeoutError(step);
   }
 
   timeoutError(step: string): SmtpEmailError {
@@ -59,7 +81,7 @@ class SendDeadline implements Deadline {
   }
 
   whenExpired(onExpire: () => void): void {
-    if (this.controller.signal.aborted) onExpire();
+    if (this.expired) onExpire();
     else this.waiting.add(onExpire);
   }
 
@@ -74,7 +96,8 @@ class SendDeadline implements Deadline {
 
   /** The timer's end of the budget: abort the signal, then everything racing it. */
   expire(): void {
-    this.controller.abort();
+    this.ranOut = true;
+    this.controller?.abort();
     for (const onExpire of [...this.waiting]) onExpire();
     this.waiting.clear();
   }

@@ -7,12 +7,11 @@ import type { Deadline } from "../execution/deadline";
  */
 export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, step: string, onTimeout?: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const { signal } = deadline;
     const expire = () => {
       onTimeout?.();
       reject(deadline.timeoutError(step));
     };
-    if (signal.aborted || deadline.remainingMs() <= 0) {
+    if (deadline.expired || deadline.remainingMs() <= 0) {
       work.catch(() => undefined);
       expire();
       return;

@@ -47,13 +47,14 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   // A connection the pool opens for this message gets this caller's remaining time; the pool reads its options at connect time.
   Object.assign(lease.pool.options, connectTimeouts(deadline));
   // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.
-  const signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : deadline.signal;
+  // nodemailer takes any object of AbortSignal's shape; the deadline's own costs no AbortController per send.
+  const signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : (deadline.abortWatch as AbortSignal);
   try {
     const info = await raceDeadline(lease.mailer.sendMail({ ...streamLargeContent(mail), signal }), deadline, step, () => lease.retire());
     return toSentMessage(info);
   } catch (error) {
     // A server that let the budget run out may be stalling: the next send starts on a fresh transport.
-    if (deadline.signal.aborted) lease.retire();
+    if (deadline.expired) lease.retire();
     throw error;
   } finally {
     lease.release();

@@ -56,7 +56,7 @@ export function smtpFailure(error: unknown, ctx: SmtpFailureContext): SmtpEmailE
   const reply = raw.response ? quote(raw.response, ctx.secrets) : undefined;
   const systemCode = raw.originalCode ?? raw.code;
 
-  if (ctx.deadline.signal.aborted || raw.code === "EABORT" || raw.code === "ETIMEDOUT") return timeoutFailure(ctx, raw, details);
+  if (ctx.deadline.expired || raw.code === "EABORT" || raw.code === "ETIMEDOUT") return timeoutFailure(ctx, raw, details);
   if (systemCode && CERTIFICATE_PROBLEMS[systemCode]) return certificateFailure(systemCode, ctx, details);
   if (isTlsProtocolMismatch(raw)) return tlsMismatchFailure(ctx, details);
 

@@ -1,3 +1,4 @@
+import type { AbortWatch } from "../execution/deadlineSignal";
 import type { IssuedToken, TokenSource } from "./tokenSource";
 
 /** Renew this long before expiry, so a token never runs out between the check and the AUTH command. */
@@ -47,7 +48,7 @@ export class TokenCache {
   ) {}
 
   /** `signal`: the caller's deadline. The shared request is cancelled once every waiting caller's signal has fired. */
-  get(source: TokenSource, signal?: AbortSignal): Promise<TokenLookup> {
+  get(source: TokenSource, signal?: AbortWatch): Promise<TokenLookup> {
     const now = Date.now();
     if (now - this.lastSweep >= this.sweepIntervalMs) this.sweep(now);
     let entry = this.entries.get(source.key);
@@ -137,7 +138,7 @@ export class TokenCache {
   }
 }
 
-function join(flight: Flight, signal: AbortSignal | undefined): Promise<IssuedToken> {
+function join(flight: Flight, signal: AbortWatch | undefined): Promise<IssuedToken> {
   flight.waiters++;
   if (!signal) return flight.promise;
   const leave = () => {

@@ -83,7 +83,7 @@ function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefi
     const finish = (error: unknown, outcome?: SessionFacts) => {
       if (settled) return;
       settled = true;
-      deadline.signal.removeEventListener("abort", onAbort);
+      deadline.forget(onAbort);
       // The goodbye (or teardown) is no reason to keep a finished process alive.
       unrefSocket(connection);
       if (outcome) {
@@ -96,7 +96,7 @@ function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefi
       }
     };
     const onAbort = () => finish(deadline.timeoutError(step));
-    deadline.signal.addEventListener("abort", onAbort, { once: true });
+    deadline.whenExpired(onAbort);
     // Every failure also arrives here; without a listener an "error" event would crash the process.
     connection.on("error", (error: unknown) => finish(error));
     connection.once("end", () => finish(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })));

@@ -16,13 +16,13 @@ export async function withAccessToken<T>(
 ): Promise<T> {
   if (!source) return attempt(undefined);
   const step = `getting an access token from ${source.endpoint}`;
-  const first = await raceDeadline(tokenCache.get(source, deadline.signal), deadline, step);
+  const first = await raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, step);
   try {
     return await attempt(first.token);
   } catch (error) {
     if (!first.fromCache || !source.renewable || !isTokenRejection(error)) throw error;
     tokenCache.invalidate(source.key, first.token.accessToken);
-    const renewed = await raceDeadline(tokenCache.get(source, deadline.signal), deadline, step);
+    const renewed = await raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, step);
     return attempt(renewed.token);
   }
 }

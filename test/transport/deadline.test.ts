@@ -2,10 +2,10 @@
  * The node's Total Timeout covers everything: a server that never greets or a token endpoint that
  * never answers ends the send within the budget, as a "timeout" error, without lingering sockets.
  */
-import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
+import { startSmtpTestServer, type ReceivedMessage, type SmtpTestServer } from "../support/smtpTestServer";
 import { startTokenEndpoint, type TokenEndpoint } from "../support/tokenEndpoint";
 import { closeAllTransports, sendMail, verifyConnection } from "../../src/transport";
-import { eventually, message, rejectionOf, transportConfig, withDeadline } from "./helpers/fixtures";
+import { eventually, message, rejectionOf, sleep, transportConfig, withDeadline } from "./helpers/fixtures";
 
 /** The smallest Total Timeout the node accepts. */
 const TIMEOUT_MS = 1_000;
@@ -71,6 +71,38 @@ test("a token endpoint that does not answer in time is a timeout, and no SMTP co
     expect(elapsedMs).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     expect(smtp.connections).toBe(0);
   } finally {
+    await smtp.close();
+  }
+});
+
+const subjectOf = (received: ReceivedMessage) => /^Subject: (.*)$/m.exec(received.raw.toString("utf8"))?.[1]?.trim() ?? "";
+
+test("a message still queued in a busy pool when its budget runs out is dropped, never sent later", async () => {
+  // Three sends hold the pool's three connections: the server keeps their DATA unanswered until each is released.
+  const gates = new Map<string, () => void>();
+  const gate = (subject: string) => new Promise<void>((resolve) => gates.set(subject, resolve));
+  const releaseAll = () => gates.forEach((open) => open());
+  const held = ["hold 1", "hold 2", "hold 3"];
+  const waits = new Map(held.map((subject) => [subject, gate(subject)]));
+  const smtp = await startSmtpTestServer({ security: "none", onData: async (received) => void (await waits.get(subjectOf(received))) });
+  try {
+    const base = { emailService: "custom", host: smtp.host, port: smtp.port, security: "none", authMethod: "none" };
+    const holding = held.map((subject) => withDeadline(10_000, (deadline) => sendMail(transportConfig({ ...base, timeoutSeconds: 10 }), message(subject), deadline)));
+    await eventually(() => smtp.openConnections === 3);
+    const queued = transportConfig({ ...base, timeoutSeconds: 1 });
+    const error = await rejectionOf(withDeadline(queued.options.timeoutMs, (deadline) => sendMail(queued, message("queued"), deadline)));
+    expect(error.code).toBe("timeout");
+    // One connection frees up while the others still send: a message left in the queue would go out on it now.
+    gates.get("hold 1")!();
+    await holding[0];
+    await sleep(300);
+    expect(smtp.messages.map(subjectOf)).toEqual(["hold 1"]);
+    releaseAll();
+    await Promise.all(holding);
+    expect(smtp.messages.map(subjectOf).sort()).toEqual(held);
+  } finally {
+    releaseAll();
+    await closeAllTransports();
     await smtp.close();
   }
 });

@@ -1,0 +1,49 @@
+/**
+ * The deadline's cheap stand-in for an AbortSignal (what nodemailer and the token cache get) behaves
+ * like a real one where they rely on it: listeners fire once at expiry, removed or late ones never.
+ */
+import { createDeadline } from "../../src/execution/deadline";
+import { sleep } from "./helpers/fixtures";
+
+test("before expiry: not aborted, no reason; at expiry every listener fires once and the state flips", async () => {
+  const deadline = createDeadline(30);
+  const watch = deadline.abortWatch;
+  const calls: string[] = [];
+  const kept = () => calls.push("kept");
+  const removed = () => calls.push("removed");
+  watch.addEventListener("abort", kept, { once: true });
+  watch.addEventListener("abort", removed, { once: true });
+  watch.removeEventListener("abort", removed);
+  expect(watch.aborted).toBe(false);
+  expect(watch.reason).toBeUndefined();
+  await sleep(80);
+  expect(calls).toEqual(["kept"]);
+  expect(watch.aborted).toBe(true);
+  expect(deadline.expired).toBe(true);
+  expect(watch.reason).toBeInstanceOf(Error);
+  // As with an AbortSignal, a listener added after the fact is not called.
+  watch.addEventListener("abort", () => calls.push("late"));
+  await sleep(10);
+  expect(calls).toEqual(["kept"]);
+  deadline.dispose();
+});
+
+test("the real AbortSignal, made on first use, is aborted with the deadline, also when asked for only afterwards", async () => {
+  const early = createDeadline(30);
+  const signal = early.signal;
+  const late = createDeadline(30);
+  await sleep(80);
+  expect(signal.aborted).toBe(true);
+  expect(late.signal.aborted).toBe(true);
+  early.dispose();
+  late.dispose();
+});
+
+test("a disposed deadline calls nobody", async () => {
+  const deadline = createDeadline(30);
+  const calls: string[] = [];
+  deadline.abortWatch.addEventListener("abort", () => calls.push("fired"));
+  deadline.dispose();
+  await sleep(80);
+  expect(calls).toEqual([]);
+});
