@@ -9,6 +9,7 @@ import type { SendResult } from "../src/result/sendResult";
 import { cognigyApiStandIn } from "../test/support/cognigyApiStandIn";
 import type { SmtpTestServer } from "../test/support/smtpTestServer";
 import { testCa } from "../test/support/tlsFixtures";
+import { MODULE, ensureBuild } from "./build";
 import { elapsedMs } from "./stats";
 
 /** One row of the final table. `met` undefined: reported only, no target. */
@@ -106,6 +107,37 @@ export function nodeSender() {
     async send(config: Record<string, unknown>): Promise<Extract<SendResult, { success: true }>> {
       const result = await runSendSmtpEmail(cognigy.api, config);
       if (!result.success) throw new Error(`node send failed: ${result.error.code}: ${result.error.message}`);
+      // The stand-in records every call; a benchmark of thousands of sends need not keep them.
+      cognigy.calls.length = 0;
+      return result;
+    },
+  };
+}
+
+/** The part of build/module.js's export a benchmark drives: the node descriptors' functions. */
+interface BuiltExtension {
+  nodes: Array<{ type: string; function: (params: { cognigy: { api: unknown }; config: Record<string, unknown>; childConfigs: unknown[]; nodeId: string }) => Promise<void> }>;
+}
+
+/**
+ * The Send SMTP Email node as Cognigy runs it: build/module.js (bundled from the current src/ once per
+ * bench run), its descriptor's function, a Cognigy stand-in. What the speed figures compare with raw
+ * nodemailer: the shipped code, without the on-the-fly TypeScript transform the bench itself runs under.
+ * The config must store the result in the Input key smtpResult (nodeConfig does).
+ */
+export function builtNodeSender() {
+  const build = ensureBuild();
+  if (!build.ok) throw new Error(build.note);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS module, loaded as Cognigy loads it
+  const extension = (require(MODULE) as { default: BuiltExtension }).default;
+  const node = extension.nodes.find((descriptor) => descriptor.type === "sendSmtpEmail");
+  if (!node) throw new Error("build/module.js has no sendSmtpEmail node");
+  const cognigy = cognigyApiStandIn();
+  return {
+    async send(config: Record<string, unknown>): Promise<Extract<SendResult, { success: true }>> {
+      await node.function({ cognigy: { api: cognigy.api }, config, childConfigs: [], nodeId: "bench" });
+      const result = cognigy.input.smtpResult as SendResult | undefined;
+      if (!result?.success) throw new Error(`node send failed: ${result ? `${result.error.code}: ${result.error.message}` : "no result stored"}`);
       // The stand-in records every call; a benchmark of thousands of sends need not keep them.
       cognigy.calls.length = 0;
       return result;
