@@ -1,5 +1,6 @@
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { DeadlineAbortWatch, type AbortWatch } from "./deadlineSignal";
+import { deadlineClock, type Expiring } from "./expiryClock";
 
 /**
  * One time budget for a whole node execution (token, attachments, SMTP), so the node answers before
@@ -31,20 +32,18 @@ export function createDeadline(totalMs: number): Deadline {
 }
 
 /** A class, not closures: one is made per send, and its methods are then shared instead of created each time. */
-class SendDeadline implements Deadline {
+class SendDeadline implements Deadline, Expiring {
   /** Made on demand: most sends only need `abortWatch`. */
   private controller?: AbortController;
   private watch?: DeadlineAbortWatch;
   private ranOut = false;
-  private readonly expiresAt: number;
-  private readonly timer: NodeJS.Timeout;
+  readonly expiresAt: number;
   /** Called once when the budget runs out. */
   private readonly waiting = new Set<() => void>();
 
   constructor(readonly totalMs: number) {
     this.expiresAt = Date.now() + totalMs;
-    this.timer = setTimeout(expire, totalMs, this);
-    this.timer.unref();
+    deadlineClock.add(this);
   }
 
   get signal(): AbortSignal {
@@ -90,19 +89,15 @@ class SendDeadline implements Deadline {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    deadlineClock.remove(this);
     this.waiting.clear();
   }
 
-  /** The timer's end of the budget: abort the signal, then everything racing it. */
+  /** The clock's end of the budget: abort the signal, then everything racing it. */
   expire(): void {
     this.ranOut = true;
     this.controller?.abort();
     for (const onExpire of [...this.waiting]) onExpire();
     this.waiting.clear();
   }
-}
-
-function expire(deadline: SendDeadline): void {
-  deadline.expire();
 }

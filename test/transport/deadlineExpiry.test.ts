@@ -1,6 +1,7 @@
 /**
- * The deadline's cheap stand-in for an AbortSignal (what nodemailer and the token cache get) behaves
- * like a real one where they rely on it: listeners fire once at expiry, removed or late ones never.
+ * How a deadline runs out. Its cheap stand-in for an AbortSignal (what nodemailer and the token cache
+ * get) behaves like a real one where they rely on it: listeners fire once at expiry, removed or late
+ * ones never. All deadlines share one clock, which still ends each on time.
  */
 import { createDeadline } from "../../src/execution/deadline";
 import { sleep } from "./helpers/fixtures";
@@ -46,4 +47,35 @@ test("a disposed deadline calls nobody", async () => {
   deadline.dispose();
   await sleep(80);
   expect(calls).toEqual([]);
+});
+
+test("deadlines share one clock: a short budget started after a long one still runs out on time, the long one later", async () => {
+  const expired: string[] = [];
+  const long = createDeadline(400);
+  long.whenExpired(() => expired.push("long"));
+  const started = Date.now();
+  const short = createDeadline(40);
+  short.whenExpired(() => expired.push(`short after ${Date.now() - started} ms`));
+  await sleep(150);
+  expect(expired).toHaveLength(1);
+  expect(expired[0]).toMatch(/^short after \d+ ms$/);
+  expect(Number(/\d+/.exec(expired[0]!)![0])).toBeGreaterThanOrEqual(39);
+  expect(long.expired).toBe(false);
+  await sleep(350);
+  expect(expired).toEqual([expect.stringMatching(/^short/), "long"]);
+  long.dispose();
+  short.dispose();
+});
+
+test("a disposed deadline never runs out, also when the clock's timer was armed for it", async () => {
+  const disposed = createDeadline(30);
+  const calls: string[] = [];
+  disposed.whenExpired(() => calls.push("disposed"));
+  disposed.dispose();
+  const later = createDeadline(90);
+  later.whenExpired(() => calls.push("later"));
+  await sleep(150);
+  expect(calls).toEqual(["later"]);
+  expect(disposed.expired).toBe(false);
+  later.dispose();
 });
