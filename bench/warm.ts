@@ -16,7 +16,7 @@ import { closeAllTransports } from "../src/transport";
 import type { ServerChildMessage, ServerChildRequest } from "./smtp-server-child";
 import { functionOf, inclusiveTimes, packageOf, selfTimes, type CpuProfile } from "./cpuProfile";
 import { HTML_BODY, MAILBOX, MAILBOX_2, PASSWORD, RECIPIENT, interleave, builtNodeSender, nodeConfig, rawPoolOptions, type BenchResult, type Figure, type ServerAddress } from "./harness";
-import { elapsedMs, fmt, fmtRange, fmtRatio, median } from "./stats";
+import { elapsedMs, fmt, fmtRange, fmtRatio, lowerQuartile, median } from "./stats";
 
 /** = maxMessages: every round of every variant includes exactly one reconnect, as sustained sending does. */
 const SENDS_PER_ROUND = 100;
@@ -91,6 +91,11 @@ export async function warm(): Promise<BenchResult> {
     for (const name of [LIKE_FOR_LIKE, TYPICAL]) {
       const ratio = median(cpu(name)) / median(cpu(RAW));
       figures.push({ name: `client CPU ratio, ${name} / raw`, measured: fmtRatio(ratio), target: `≤ ${TARGET_CPU_RATIO}×`, met: ratio <= TARGET_CPU_RATIO });
+    }
+    // Other load on the machine only ever adds CPU to a round; the lower quartile shows the ratio with less of it.
+    for (const name of [LIKE_FOR_LIKE, TYPICAL]) {
+      const ratio = lowerQuartile(cpu(name)) / lowerQuartile(cpu(RAW));
+      figures.push({ name: `client CPU ratio, ${name} / raw, lower quartiles of the rounds (for comparison; the target is judged on medians)`, measured: fmtRatio(ratio), target: "" });
     }
     for (const name of Object.keys(variants)) figures.push({ name: `${name}: msgs/s`, measured: fmt(median(rate(name)), 1), target: "" });
     for (const name of [LIKE_FOR_LIKE, TYPICAL]) {
