@@ -34,22 +34,32 @@ export class ExpiryClock {
     this.timer.unref();
   }
 
-  /** Expires what is due, then re-arms for the earliest of the rest (or stays off when none is left). */
+  /**
+   * Re-arms for the earliest deadline not yet due (or stays off when none is left), then expires the
+   * due ones. A failing expiry neither stops the clock nor the other expiries; the first failure is
+   * then thrown, as a timer of the deadline's own would have thrown it.
+   */
   fire(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
     const now = Date.now();
+    const due: Expiring[] = [];
     let next = Infinity;
-    for (const item of [...this.live]) {
-      if (item.expiresAt <= now) {
-        this.live.delete(item);
+    for (const item of this.live) {
+      if (item.expiresAt <= now) due.push(item);
+      else if (item.expiresAt < next) next = item.expiresAt;
+    }
+    for (const item of due) this.live.delete(item);
+    if (next < Infinity) this.arm(next);
+    let failure: { error: unknown } | undefined;
+    for (const item of due) {
+      try {
         item.expire();
-      } else if (item.expiresAt < next) {
-        next = item.expiresAt;
+      } catch (error) {
+        failure ??= { error };
       }
     }
-    // An expire() may have added a deadline and armed the timer already.
-    if (next < this.armedFor) this.arm(next);
+    if (failure) throw failure.error;
   }
 }
 

@@ -4,6 +4,7 @@
  * ones never. All deadlines share one clock, which still ends each on time.
  */
 import { createDeadline } from "../../src/execution/deadline";
+import { ExpiryClock } from "../../src/execution/expiryClock";
 import { sleep } from "./helpers/fixtures";
 
 test("before expiry: not aborted, no reason; at expiry every listener fires once and the state flips", async () => {
@@ -78,4 +79,15 @@ test("a disposed deadline never runs out, also when the clock's timer was armed 
   expect(calls).toEqual(["later"]);
   expect(disposed.expired).toBe(false);
   later.dispose();
+});
+
+test("an expiry that throws stops neither the clock nor the other expiries; the failure still surfaces", () => {
+  const clock = new ExpiryClock();
+  const expired: string[] = [];
+  const past = Date.now() - 1;
+  clock.add({ expiresAt: past, expire: () => { throw new Error("expiry failed"); } });
+  clock.add({ expiresAt: past, expire: () => expired.push("second") });
+  clock.add({ expiresAt: Date.now() + 60_000, expire: () => expired.push("later") });
+  expect(() => clock.fire()).toThrow("expiry failed");
+  expect(expired).toEqual(["second"]);
 });
