@@ -33,15 +33,15 @@ export const extraAttachmentList = builtOnFirstUse(() => {
   const text = z.string().check(z.minLength(1));
   const optionalName = z.optional(z.string().check(z.trim(), z.minLength(1)));
   const extraAttachment = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("url"), url: text, fileName: optionalName }),
-    z.object({ type: z.literal("text"), text: z.string(), fileName: optionalName }),
-    z.object({ type: z.literal("base64"), base64: text, fileName: optionalName, contentType: optionalName }),
-    z.object({ type: z.literal("custom"), content: z.string(), contentType: text, fileName: optionalName }),
-    z.object({ type: z.literal("mime"), mime: z.unknown().check(z.refine((value) => value !== undefined && value !== null && value !== "")) }),
-  ],
-  { error: `each entry needs "type": one of ${ATTACHMENT_KINDS.join(", ")}` },
+    "type",
+    [
+      z.object({ type: z.literal("url"), url: text, fileName: optionalName }),
+      z.object({ type: z.literal("text"), text: z.string(), fileName: optionalName }),
+      z.object({ type: z.literal("base64"), base64: text, fileName: optionalName, contentType: optionalName }),
+      z.object({ type: z.literal("custom"), content: z.string(), contentType: text, fileName: optionalName }),
+      z.object({ type: z.literal("mime"), mime: z.unknown().check(z.refine((value) => value !== undefined && value !== null && value !== "")) }),
+    ],
+    { error: `each entry needs "type": one of ${ATTACHMENT_KINDS.join(", ")}` },
   );
   return z.array(extraAttachment, {
     error: 'Additional Attachments (extraAttachments) must be a JSON list, e.g. [{ "type": "text", "text": "hello", "fileName": "a.txt" }].',
