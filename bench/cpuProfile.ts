@@ -2,6 +2,8 @@
  * Reading V8 CPU profiles (.cpuprofile, from `node --cpu-prof` or node:inspector): self time per
  * function and per package, so a benchmark can say where the time went.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 export interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
@@ -26,9 +28,12 @@ export function selfTimes(profile: CpuProfile, keyOf: (frame: CpuProfile["nodes"
   return totals;
 }
 
-/** "zod", "nodemailer", "extension: config/parseNodeConfig", "node: internal/modules/cjs/loader", "(garbage collector)". */
-export function packageOf(frame: { url: string; functionName: string }): string {
-  const url = frame.url;
+/**
+ * "zod", "nodemailer", "extension: config/parseNodeConfig", "node: internal/modules/cjs/loader", "(garbage collector)".
+ * A frame in the bundle (build/*.js) is named for the source file esbuild put there, found by the line.
+ */
+export function packageOf(frame: { url: string; functionName: string; lineNumber?: number }): string {
+  const url = bundledSourceOf(frame) ?? frame.url;
   if (!url) return frame.functionName.startsWith("(") ? frame.functionName : "(native)";
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules) return modules[1]!;
@@ -38,9 +43,38 @@ export function packageOf(frame: { url: string; functionName: string }): string 
   return url;
 }
 
-/** "functionName (package or file:line)". */
+/** "functionName (package or file:line)"; for a bundle frame, the line in the bundle. */
 export function functionOf(frame: { url: string; functionName: string; lineNumber: number }): string {
-  return `${frame.functionName || "(anonymous)"} (${packageOf(frame)}${frame.url ? `:${frame.lineNumber + 1}` : ""})`;
+  const where = bundledSourceOf(frame) ? `, build line ${frame.lineNumber + 1}` : frame.url ? `:${frame.lineNumber + 1}` : "";
+  return `${frame.functionName || "(anonymous)"} (${packageOf(frame)}${where})`;
+}
+
+/** Per bundle file: the first line of each source file's code (esbuild heads each with a "// path" comment). */
+const bundleSections = new Map<string, Array<{ line: number; source: string }>>();
+
+/** "/src/transport/sendMail.ts" or "/node_modules/zod/v4/core/core.js" for a frame in build/*.js; undefined elsewhere. */
+function bundledSourceOf(frame: { url: string; lineNumber?: number }): string | undefined {
+  if (!/\/build\/[^/]+\.js$/.test(frame.url) || frame.lineNumber === undefined) return undefined;
+  let sections = bundleSections.get(frame.url);
+  if (!sections) {
+    sections = [];
+    try {
+      const lines = readFileSync(frame.url.startsWith("file:") ? fileURLToPath(frame.url) : frame.url, "utf8").split("\n");
+      lines.forEach((text, index) => {
+        const heading = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+        if (heading) sections!.push({ line: index, source: `/${heading[1]}` });
+      });
+    } catch {
+      // Not readable: the frame keeps the bundle's own name.
+    }
+    bundleSections.set(frame.url, sections);
+  }
+  let found: string | undefined;
+  for (const section of sections) {
+    if (section.line > frame.lineNumber) break;
+    found = section.source;
+  }
+  return found;
 }
 
 /** The largest entries, descending. */
