@@ -1,5 +1,5 @@
 import { SecretSet } from "../result/redactSecrets";
-import type { AuthConfig } from "./transportConfig";
+import { isFrozenAuth, type AuthConfig } from "./transportConfig";
 
 /**
  * The connection's secrets with every form they travel in (AUTH payloads, HTTP Basic), for one send:
@@ -19,10 +19,6 @@ export function secretSetOf(auth: AuthConfig): SecretSet {
 
 /** Weak keys: a set lives as long as the validated config it belongs to. */
 const setsOfFrozenAuths = new WeakMap<AuthConfig, SecretSet>();
-
-function isFrozenAuth(auth: AuthConfig): boolean {
-  return Object.isFrozen(auth) && (auth.method === "none" || Object.isFrozen(auth.connection));
-}
 
 function buildSecretSet(auth: AuthConfig): SecretSet {
   switch (auth.method) {

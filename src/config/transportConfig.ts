@@ -36,6 +36,14 @@ export interface ConnectionOptions {
   timeoutMs: number;
 }
 
+/**
+ * Whether an auth config can no longer change, connection included: the config memo hands out deeply
+ * frozen configs, and what is derived from them (plans, secret forms) is then kept per object.
+ */
+export function isFrozenAuth(auth: AuthConfig): boolean {
+  return Object.isFrozen(auth) && (auth.method === "none" || Object.isFrozen(auth.connection));
+}
+
 /** Everything needed to reach and log in to the server: shared by sending and the connection test. */
 export interface TransportConfig {
   server: ServerConfig;

@@ -20,10 +20,6 @@ export interface SecretOwner {
   clientId?: string;
 }
 
-/**
- * The secrets of one send and every form they may take, computed once when a secret is added; a token
- * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
- */
 /** Every form of a set's secrets, shared between copies until one of them adds a secret. */
 class Forms {
   readonly all: Set<string>;
@@ -64,6 +60,10 @@ class Forms {
   }
 }
 
+/**
+ * The secrets of one send and every form they may take, computed once when a secret is added; a token
+ * obtained at run time is added when it arrives. Redacting is a few indexOf scans per form, linear in the text.
+ */
 export class SecretSet {
   private forms = new Forms();
   /** True while `forms` is shared with copies: the first add then takes a private copy (copy on write). */

@@ -1,5 +1,7 @@
 import http from "node:http";
 import https from "node:https";
+// The same encoding the redaction searches for: what goes on the wire is what it must recognize.
+import { formEncode } from "../result/secretForms";
 
 /** A token response is a few hundred bytes (a JWT a few KB); anything much larger is not one. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -75,10 +77,6 @@ export function postForm({ url, form, basic, signal }: FormPost): Promise<FormPo
 /** RFC 6749 §2.3.1: id and secret are each form-urlencoded, then joined with ":" and Base64-encoded. */
 export function basicCredentials(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${formEncode(id)}:${formEncode(secret)}`, "utf8").toString("base64")}`;
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 import type { SMTPConnectionOptions } from "nodemailer/lib/smtp-connection";
 import type { SMTPPoolOptions } from "nodemailer/lib/smtp-pool";
-import type { TransportConfig } from "../config/transportConfig";
+import { isFrozenAuth, type TransportConfig } from "../config/transportConfig";
 import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
 import type { Deadline } from "../execution/deadline";
 import { credentialHash } from "./credentialHash";
@@ -54,7 +54,7 @@ export function planTransport(config: TransportConfig): TransportPlan {
 
 /** The config memo freezes all the way down; a config frozen only at its top could still change where the plan looks. */
 function isFrozenConfig(config: TransportConfig): boolean {
-  return Object.isFrozen(config) && Object.isFrozen(config.server) && Object.isFrozen(config.options) && Object.isFrozen(config.auth) && (config.auth.method === "none" || Object.isFrozen(config.auth.connection));
+  return Object.isFrozen(config) && Object.isFrozen(config.server) && Object.isFrozen(config.options) && isFrozenAuth(config.auth);
 }
 
 function buildPlan(config: TransportConfig): TransportPlan {
