@@ -9,7 +9,7 @@ import { streamLargeContent } from "./streamLargeContent";
 import { smtpFailure } from "./toSmtpEmailError";
 import type { IssuedToken } from "./tokenSource";
 import { transportCache } from "./transportCache";
-import { connectTimeouts, failureContext, planTransport, poolOptions, type TransportPlan } from "./transportPlan";
+import { failureContext, planTransport, poolOptions, setConnectTimeouts, type TransportPlan } from "./transportPlan";
 import { withAccessToken } from "./withAccessToken";
 
 /** What the server said about a sent message, as plain strings. */
@@ -45,12 +45,15 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   deadline.check(step);
   const lease = transportCache.acquire(plan.slotKey, plan.fixedCredential ?? credentialFingerprint(config.auth, plan.tokenSource, token), () => poolOptions(plan, config, token, deadline));
   // A connection the pool opens for this message gets this caller's remaining time; the pool reads its options at connect time.
-  Object.assign(lease.pool.options, connectTimeouts(deadline));
+  setConnectTimeouts(lease.pool.options, deadline);
+  // A copy per attempt (the caller's options stay as they were, for a retry). Object.assign, not a spread:
+  // V8 gave each spread copy a hidden class of its own, a new one per send, which nodemailer then read.
+  const options: Mail.Options = Object.assign({}, streamLargeContent(mail));
   // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.
   // nodemailer takes any object of AbortSignal's shape; the deadline's own costs no AbortController per send.
-  const signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : (deadline.abortWatch as AbortSignal);
+  options.signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : (deadline.abortWatch as AbortSignal);
   try {
-    const info = await raceDeadline(lease.mailer.sendMail({ ...streamLargeContent(mail), signal }), deadline, step, () => lease.retire());
+    const info = await raceDeadline(lease.mailer.sendMail(options), deadline, step, () => lease.retire());
     return toSentMessage(info);
   } catch (error) {
     // A server that let the budget run out may be stalling: the next send starts on a fresh transport.

@@ -124,6 +124,13 @@ export function connectTimeouts(deadline: Deadline): Pick<SMTPConnectionOptions,
   return { connectionTimeout: remaining, greetingTimeout: remaining };
 }
 
+/** The same limits written into a live pool's options (read when it opens a connection), without an object per send. */
+export function setConnectTimeouts(options: Pick<SMTPConnectionOptions, "connectionTimeout" | "greetingTimeout">, deadline: Deadline): void {
+  const remaining = Math.max(1, deadline.remainingMs());
+  options.connectionTimeout = remaining;
+  options.greetingTimeout = remaining;
+}
+
 export function failureContext(plan: TransportPlan, config: TransportConfig, token: IssuedToken | undefined, deadline: Deadline, step: string): SmtpFailureContext {
   return {
     server: plan.server,

@@ -9,12 +9,16 @@ import type { IssuedToken, TokenSource } from "./tokenSource";
  * forget it, get a new one once, and retry once. A token issued just now is not retried: a second
  * one would be rejected for the same reason (permissions, wrong user).
  */
-export async function withAccessToken<T>(
+export function withAccessToken<T>(
   source: TokenSource | undefined,
   deadline: Deadline,
   attempt: (token: IssuedToken | undefined) => Promise<T>,
 ): Promise<T> {
-  if (!source) return attempt(undefined);
+  // Methods without tokens go straight to the attempt: no async step of its own on every send.
+  return source ? withIssuedToken(source, deadline, attempt) : attempt(undefined);
+}
+
+async function withIssuedToken<T>(source: TokenSource, deadline: Deadline, attempt: (token: IssuedToken | undefined) => Promise<T>): Promise<T> {
   const step = `getting an access token from ${source.endpoint}`;
   const first = await raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, step);
   try {
