@@ -7,11 +7,34 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The value a quarter of the way up the sorted values (nearest rank): less moved by rounds that other load slowed down. */
-export function lowerQuartile(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(sorted.length / 4) - 1)]!;
+/** a[i] / b[i] for each i: ratios of rounds run side by side, so drift between rounds cancels out. */
+export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.slice(0, b.length).map((value, i) => value / b[i]!);
+}
+
+/**
+ * A bootstrap interval of `statistic` over `values`: the statistic of `iterations` resamples (drawn with
+ * replacement, from a fixed seed so a run's table is reproducible from its samples), cut at `level`'s two tails.
+ */
+export function bootstrapInterval(values: readonly number[], statistic: (sample: readonly number[]) => number, level = 0.9, iterations = 2000, seed = 1): [number, number] {
+  if (values.length === 0) return [Number.NaN, Number.NaN];
+  let state = seed >>> 0;
+  // mulberry32: small, fast, good enough to resample a few dozen rounds.
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const results: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const sample = Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)]!);
+    results.push(statistic(sample));
+  }
+  results.sort((x, y) => x - y);
+  const tail = (1 - level) / 2;
+  return [results[Math.floor(tail * (iterations - 1))]!, results[Math.ceil((1 - tail) * (iterations - 1))]!];
 }
 
 export function min(values: readonly number[]): number {
