@@ -118,15 +118,20 @@ export function poolOptions(plan: TransportPlan, config: TransportConfig, token:
   };
 }
 
+/** What is left of the budget as a nodemailer time limit: at least 1 ms, never more than what is left. */
+export function remainingLimitMs(deadline: Deadline): number {
+  return Math.max(1, deadline.remainingMs());
+}
+
 /** Connecting and the greeting may take what is left of the budget, never more. */
 export function connectTimeouts(deadline: Deadline): Pick<SMTPConnectionOptions, "connectionTimeout" | "greetingTimeout"> {
-  const remaining = Math.max(1, deadline.remainingMs());
+  const remaining = remainingLimitMs(deadline);
   return { connectionTimeout: remaining, greetingTimeout: remaining };
 }
 
 /** The same limits written into a live pool's options (read when it opens a connection), without an object per send. */
 export function setConnectTimeouts(options: Pick<SMTPConnectionOptions, "connectionTimeout" | "greetingTimeout">, deadline: Deadline): void {
-  const remaining = Math.max(1, deadline.remainingMs());
+  const remaining = remainingLimitMs(deadline);
   options.connectionTimeout = remaining;
   options.greetingTimeout = remaining;
 }

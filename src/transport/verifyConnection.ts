@@ -6,7 +6,7 @@ import type { SecretSet } from "../result/redactSecrets";
 import { connectionLogin, registerToken } from "./smtpAuth";
 import { smtpFailure } from "./toSmtpEmailError";
 import type { IssuedToken } from "./tokenSource";
-import { connectTimeouts, failureContext, planTransport, type TransportPlan } from "./transportPlan";
+import { connectTimeouts, failureContext, planTransport, remainingLimitMs, type TransportPlan } from "./transportPlan";
 import { withAccessToken } from "./withAccessToken";
 
 /** How long to wait for the reply to QUIT before hanging up anyway. */
@@ -77,7 +77,7 @@ function announcedExtensions(connection: SMTPConnection): string[] {
 
 function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<SessionFacts> {
   deadline.check(step);
-  const connection = new SMTPConnection({ ...plan.connection, ...connectTimeouts(deadline), socketTimeout: Math.max(1, deadline.remainingMs()) });
+  const connection = new SMTPConnection({ ...plan.connection, ...connectTimeouts(deadline), socketTimeout: remainingLimitMs(deadline) });
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: unknown, outcome?: SessionFacts) => {
