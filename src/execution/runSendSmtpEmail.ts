@@ -4,7 +4,7 @@ import { rawSecretsOf, rawStopOnError } from "../config/rawFallbacks";
 import { secretSetOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
-import { buildMailOptions } from "../message/buildMailOptions";
+import { buildMailOptions, readyMailOptions } from "../message/buildMailOptions";
 import { requiresSmtpUtf8 } from "../message/smtpUtf8";
 import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
@@ -64,11 +64,11 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
   try {
-    const mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, {
-      defaultFrom: authenticatedUser(config.transport.auth),
-      deadline,
-      attachmentSeams: seams,
-    });
+    const defaultFrom = authenticatedUser(config.transport.auth);
+    // The usual mail (no attachments, its text given) is ready at once: no await on the way to the server.
+    const mail =
+      readyMailOptions(config.message, config.attachments, defaultFrom) ??
+      (await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams }));
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     if (requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {
       throw new SmtpEmailError(

@@ -5,7 +5,9 @@ import type { MessageConfig } from "../config/sendSmtpEmailConfig";
 import type { Deadline } from "../execution/deadline";
 import { sanitizeSubject } from "./headerSafety";
 import { htmlToPlainText } from "./plainText";
-import { resolveRecipients } from "./recipients";
+import type { Mailbox } from "./addressList";
+import { messageIdentity } from "./messageIdentity";
+import { resolveRecipients, type Recipients } from "./recipients";
 
 export interface MailOptionsContext {
   /** The authenticated user, the sender when no Custom From address is set. */
@@ -27,10 +29,54 @@ export async function buildMailOptions(
   limits: AttachmentLimits,
   context: MailOptionsContext,
 ): Promise<Mail.Options> {
-  const recipients = resolveRecipients(message, context.defaultFrom);
-  // The usual message (its own text, no data URL, no attachments) is built without waiting on anything.
+  const ready = readyMailOptions(message, attachments, context.defaultFrom);
+  if (ready) return ready;
   const body = readyBody(message) ?? (await messageBody(message));
   const files = attachments.length === 0 ? [] : await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
+  const mail = composeMailOptions(message, resolveRecipients(message, context.defaultFrom), body, files);
+  // A text derived from the HTML once is the same for every later send of this config.
+  if (files.length === 0 && body.inlineImages.length === 0) remember(message, context.defaultFrom, mail);
+  return mail;
+}
+
+/** Mail options of frozen (remembered) message configs without attachments, per sender login: built once, copied for each send. */
+const remembered = new WeakMap<MessageConfig, { defaultFrom: string | undefined; mail: Mail.Options }>();
+
+/**
+ * The mail options when they need nothing awaited: a message config built before (frozen, see
+ * ValidatedConfigMemo, so it cannot have changed since its addresses were checked), or one without
+ * attachments whose text is given. Undefined otherwise. Each call has its own copy and a fresh
+ * Message-ID and boundary.
+ */
+export function readyMailOptions(message: MessageConfig, attachments: AttachmentSpec[], defaultFrom: string | undefined): Mail.Options | undefined {
+  if (attachments.length > 0) return undefined;
+  const known = remembered.get(message);
+  if (known && known.defaultFrom === defaultFrom) return Object.assign(copyOf(known.mail), messageIdentity(known.mail.from as Mailbox));
+  const body = readyBody(message);
+  if (!body) return undefined;
+  const mail = composeMailOptions(message, resolveRecipients(message, defaultFrom), body, []);
+  remember(message, defaultFrom, mail);
+  return mail;
+}
+
+function remember(message: MessageConfig, defaultFrom: string | undefined, mail: Mail.Options): void {
+  if (Object.isFrozen(message)) remembered.set(message, { defaultFrom, mail: copyOf(mail) });
+}
+
+/** The fields of composed mail options that hold objects or lists: nodemailer may change those, so each copy has its own. */
+const NESTED_FIELDS = ["from", "to", "cc", "bcc", "replyTo", "attachments", "headers", "references", "icalEvent"] as const;
+
+function copyOf(mail: Mail.Options): Mail.Options {
+  const copy = Object.assign({}, mail) as Record<string, unknown>;
+  for (const field of NESTED_FIELDS) {
+    const value = copy[field];
+    if (Array.isArray(value)) copy[field] = value.map((item: unknown) => (typeof item === "object" && item !== null ? { ...item } : item));
+    else if (typeof value === "object" && value !== null) copy[field] = { ...value };
+  }
+  return copy as Mail.Options;
+}
+
+function composeMailOptions(message: MessageConfig, recipients: Recipients, body: MessageBody, files: Mail.Attachment[]): Mail.Options {
   return {
     from: recipients.from,
     to: recipients.to,
@@ -39,6 +85,7 @@ export async function buildMailOptions(
     ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
     ...(recipients.replyTo ? { replyTo: recipients.replyTo } : {}),
     subject: sanitizeSubject(message.subject),
+    ...messageIdentity(recipients.from),
     ...body.content,
     // "normal" needs no header: a mail without priority headers is normal priority.
     ...(message.priority !== "normal" ? { priority: message.priority } : {}),
@@ -75,13 +122,18 @@ function threading(message: MessageConfig): Pick<Mail.Options, "inReplyTo" | "re
 const MAY_HOLD_DATA_URL = /data|&#/i;
 
 /** The body when nothing needs converting or embedding; undefined otherwise. */
-function readyBody(message: MessageConfig): { content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] } | undefined {
+interface MessageBody {
+  content: Pick<Mail.Options, "html" | "text">;
+  inlineImages: Mail.Attachment[];
+}
+
+function readyBody(message: MessageConfig): MessageBody | undefined {
   if (message.html.trim() === "") return { content: { text: message.text ?? "" }, inlineImages: [] };
   if (message.text === undefined || MAY_HOLD_DATA_URL.test(message.html)) return undefined;
   return { content: { html: message.html, text: message.text }, inlineImages: [] };
 }
 
-async function messageBody(message: MessageConfig): Promise<{ content: Pick<Mail.Options, "html" | "text">; inlineImages: Mail.Attachment[] }> {
+async function messageBody(message: MessageConfig): Promise<MessageBody> {
   if (message.html.trim() === "") {
     // Without HTML there is nothing to offer an alternative to: a plain-text mail.
     return { content: { text: message.text ?? "" }, inlineImages: [] };

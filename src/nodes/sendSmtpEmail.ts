@@ -7,6 +7,9 @@ import { storageFields } from "./fields/storageFields";
 import { threadingAndInviteFields } from "./fields/threadingAndInviteFields";
 import { t } from "./localize";
 
+/** The send, loaded by the first execution and kept for the next ones. */
+let run: typeof import("../execution/runSendSmtpEmail").runSendSmtpEmail | undefined;
+
 const keys = (fields: Array<{ key: string }>) => fields.map((field) => field.key);
 
 export const sendSmtpEmailNode = createNodeDescriptor({
@@ -51,7 +54,7 @@ export const sendSmtpEmailNode = createNodeDescriptor({
   appearance: { color: "#2D6CDF" },
   // The work is loaded on first execution: Cognigy loads every extension's descriptors at start-up.
   function: async ({ cognigy, config }: INodeFunctionBaseParams) => {
-    const { runSendSmtpEmail } = await import("../execution/runSendSmtpEmail");
-    await runSendSmtpEmail(cognigy.api, config);
+    run ??= (await import("../execution/runSendSmtpEmail")).runSendSmtpEmail;
+    await run(cognigy.api, config);
   },
 });
