@@ -89,6 +89,22 @@ describe("retries", () => {
     expect(cognigy.logs("warn")).toEqual([expect.stringMatching(/retry 1 of 2/)]);
   });
 
+  it("sends a retry with the same Message-ID, so a receiver can tell it is the same mail; the next send has a new one", async () => {
+    const seen: string[] = [];
+    const retryOnce = failFirst(1, { code: 451, message: "4.3.0 Temporary failure, try again" });
+    server.onData = (received) => {
+      seen.push(/^Message-ID: (.*)\r$/m.exec(received.raw.toString("utf8"))?.[1] ?? "none");
+      return retryOnce();
+    };
+    const first = await runSendSmtpEmail(cognigyApiStandIn().api, config());
+    const second = await runSendSmtpEmail(cognigyApiStandIn().api, config());
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toMatch(/^<[^<>]+@flow\.example>$/);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).not.toBe(seen[0]);
+    expect([first, second]).toMatchObject([{ success: true, messageId: seen[0] }, { success: true, messageId: seen[2] }]);
+  });
+
   it("gives up after two retries", async () => {
     server.onData = failFirst(5, { code: 451, message: "4.3.0 Temporary failure, try again" });
     const cognigy = cognigyApiStandIn();
