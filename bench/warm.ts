@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { Session } from "node:inspector";
 import path from "node:path";
 import nodemailer from "nodemailer";
-import { messageIdentity } from "../src/message/messageIdentity";
+import { messageIdDomain, messageIdentity } from "../src/message/messageIdentity";
 import { htmlToPlainText } from "../src/message/plainText";
 import { closeAllTransports } from "../src/transport";
 import type { ServerChildMessage, ServerChildRequest } from "./smtp-server-child";
@@ -52,11 +52,12 @@ export async function warm(): Promise<BenchResult> {
     const likeForLike = nodeConfig(address, subject, { text });
     const typical = nodeConfig(address, subject, { basicConnection: { username: MAILBOX_2, password: PASSWORD }, from: MAILBOX });
     const node = builtNodeSender();
+    const idDomain = messageIdDomain({ name: "", address: MAILBOX });
     const variants: Record<string, () => Promise<unknown>> = {
       [LIKE_FOR_LIKE]: () => node.send(likeForLike),
       [TYPICAL]: () => node.send(typical),
       [RAW]: () => raw.sendMail(rawMail),
-      [RAW_SAME_IDS]: () => rawSameIds.sendMail({ ...rawMail, ...messageIdentity({ name: "", address: MAILBOX }) }),
+      [RAW_SAME_IDS]: () => rawSameIds.sendMail({ ...rawMail, ...messageIdentity(idDomain) }),
     };
     const samples = new Map<string, RoundSample[]>(Object.keys(variants).map((name) => [name, []]));
     const round = (name: string, send: () => Promise<unknown>) => async (): Promise<number> => {

@@ -5,8 +5,7 @@ import type { MessageConfig } from "../config/sendSmtpEmailConfig";
 import type { Deadline } from "../execution/deadline";
 import { sanitizeSubject } from "./headerSafety";
 import { htmlToPlainText } from "./plainText";
-import type { Mailbox } from "./addressList";
-import { messageIdentity } from "./messageIdentity";
+import { messageIdDomain, messageIdentity } from "./messageIdentity";
 import { resolveRecipients, type Recipients } from "./recipients";
 
 export interface MailOptionsContext {
@@ -33,14 +32,23 @@ export async function buildMailOptions(
   if (ready) return ready;
   const body = readyBody(message) ?? (await messageBody(message));
   const files = attachments.length === 0 ? [] : await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
-  const mail = composeMailOptions(message, resolveRecipients(message, context.defaultFrom), body, files);
+  const recipients = resolveRecipients(message, context.defaultFrom);
+  const mail = composeMailOptions(message, recipients, body, files);
   // A text derived from the HTML once is the same for every later send of this config.
-  if (files.length === 0 && body.inlineImages.length === 0) remember(message, context.defaultFrom, mail);
+  if (files.length === 0 && body.inlineImages.length === 0) remember(message, context.defaultFrom, recipients, mail);
   return mail;
 }
 
+interface RememberedMail {
+  defaultFrom: string | undefined;
+  mail: Mail.Options;
+  /** The fields of `mail` that hold objects or lists: nodemailer may change those, so each copy has its own. */
+  nested: NestedField[];
+  messageIdDomain: string | undefined;
+}
+
 /** Mail options of frozen (remembered) message configs without attachments, per sender login: built once, copied for each send. */
-const remembered = new WeakMap<MessageConfig, { defaultFrom: string | undefined; mail: Mail.Options }>();
+const remembered = new WeakMap<MessageConfig, RememberedMail>();
 
 /**
  * The mail options when they need nothing awaited: a message config built before (frozen, see
@@ -51,27 +59,30 @@ const remembered = new WeakMap<MessageConfig, { defaultFrom: string | undefined;
 export function readyMailOptions(message: MessageConfig, attachments: AttachmentSpec[], defaultFrom: string | undefined): Mail.Options | undefined {
   if (attachments.length > 0) return undefined;
   const known = remembered.get(message);
-  if (known && known.defaultFrom === defaultFrom) return Object.assign(copyOf(known.mail), messageIdentity(known.mail.from as Mailbox));
+  if (known && known.defaultFrom === defaultFrom) return Object.assign(copyOf(known.mail, known.nested), messageIdentity(known.messageIdDomain));
   const body = readyBody(message);
   if (!body) return undefined;
-  const mail = composeMailOptions(message, resolveRecipients(message, defaultFrom), body, []);
-  remember(message, defaultFrom, mail);
+  const recipients = resolveRecipients(message, defaultFrom);
+  const mail = composeMailOptions(message, recipients, body, []);
+  remember(message, defaultFrom, recipients, mail);
   return mail;
 }
 
-function remember(message: MessageConfig, defaultFrom: string | undefined, mail: Mail.Options): void {
-  if (Object.isFrozen(message)) remembered.set(message, { defaultFrom, mail: copyOf(mail) });
+function remember(message: MessageConfig, defaultFrom: string | undefined, recipients: Recipients, mail: Mail.Options): void {
+  if (!Object.isFrozen(message)) return;
+  const nested = NESTED_FIELDS.filter((field) => typeof mail[field] === "object" && mail[field] !== null);
+  remembered.set(message, { defaultFrom, mail: copyOf(mail, nested), nested, messageIdDomain: messageIdDomain(recipients.from) });
 }
 
-/** The fields of composed mail options that hold objects or lists: nodemailer may change those, so each copy has its own. */
+/** The fields of composed mail options that may hold objects or lists. */
 const NESTED_FIELDS = ["from", "to", "cc", "bcc", "replyTo", "attachments", "headers", "references", "icalEvent"] as const;
+type NestedField = (typeof NESTED_FIELDS)[number];
 
-function copyOf(mail: Mail.Options): Mail.Options {
+function copyOf(mail: Mail.Options, nested: readonly NestedField[]): Mail.Options {
   const copy = Object.assign({}, mail) as Record<string, unknown>;
-  for (const field of NESTED_FIELDS) {
+  for (const field of nested) {
     const value = copy[field];
-    if (Array.isArray(value)) copy[field] = value.map((item: unknown) => (typeof item === "object" && item !== null ? { ...item } : item));
-    else if (typeof value === "object" && value !== null) copy[field] = { ...value };
+    copy[field] = Array.isArray(value) ? value.map((item: unknown) => (typeof item === "object" && item !== null ? { ...item } : item)) : { ...(value as object) };
   }
   return copy as Mail.Options;
 }
@@ -85,7 +96,7 @@ function composeMailOptions(message: MessageConfig, recipients: Recipients, body
     ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
     ...(recipients.replyTo ? { replyTo: recipients.replyTo } : {}),
     subject: sanitizeSubject(message.subject),
-    ...messageIdentity(recipients.from),
+    ...messageIdentity(messageIdDomain(recipients.from)),
     ...body.content,
     // "normal" needs no header: a mail without priority headers is normal priority.
     ...(message.priority !== "normal" ? { priority: message.priority } : {}),

@@ -9,20 +9,25 @@ export interface MessageIdentity {
   baseBoundary: string;
 }
 
-/** A domain that can stand as it is after the "@" of a Message-ID (an IDN is left to nodemailer, which writes it as punycode). */
+/** Letters, digits, dots and hyphens: a domain that can stand after the "@" of a Message-ID as it is. */
 const PLAIN_DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
+/** The domain a Message-ID from this sender ends in, when it can stand as it is (an IDN is left to nodemailer, which writes it as punycode). */
+export function messageIdDomain(from: Mailbox): string | undefined {
+  const domain = from.address.slice(from.address.lastIndexOf("@") + 1);
+  return PLAIN_DOMAIN.test(domain) ? domain : undefined;
+}
+
 /**
- * Fresh random identity for one message: its Message-ID and its MIME boundary. nodemailer makes both
- * with eight separate crypto.randomBytes calls per message, which cost more CPU than all of the node's
- * own work per send (bench figure 8); Node's randomUUID draws from a cached pool of random bytes.
- * Same randomness per value (122 and 64 bits), same shapes. Made per send, never remembered: a retry of
- * the same send keeps its Message-ID, so a receiver can recognise a repeat.
+ * Fresh random identity for one message: its Message-ID (ending in `domain`, see messageIdDomain) and
+ * its MIME boundary. nodemailer makes both with eight separate crypto.randomBytes calls per message,
+ * which cost more CPU than all of the node's own work per send (bench figure 8); Node's randomUUID draws
+ * from a cached pool of random bytes. Same randomness per value (122 and 64 bits), same shapes. Made per
+ * send, never remembered: a retry of the same send keeps its Message-ID, so a receiver can recognise a repeat.
  */
-export function messageIdentity(from: Mailbox): MessageIdentity {
+export function messageIdentity(domain: string | undefined): MessageIdentity {
   const boundarySource = randomUUID();
   // 16 hex digits from the UUID's fully random parts (its version and variant digits left out).
   const baseBoundary = boundarySource.slice(24) + boundarySource.slice(9, 13);
-  const domain = from.address.slice(from.address.lastIndexOf("@") + 1);
-  return PLAIN_DOMAIN.test(domain) ? { messageId: `<${randomUUID()}@${domain}>`, baseBoundary } : { baseBoundary };
+  return domain === undefined ? { baseBoundary } : { messageId: `<${randomUUID()}@${domain}>`, baseBoundary };
 }

@@ -3,7 +3,7 @@ import type Mail from "nodemailer/lib/mailer";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
 import { createDeadline, type Deadline } from "../../src/execution/deadline";
 import { buildMailOptions, readyMailOptions } from "../../src/message/buildMailOptions";
-import { messageIdentity } from "../../src/message/messageIdentity";
+import { messageIdDomain, messageIdentity } from "../../src/message/messageIdentity";
 
 const LIMITS = { maxBytes: 1024 * 1024, maxTotalBytes: 1024 * 1024, allowPrivateNetworkUrls: false };
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,7 +55,8 @@ describe("the Message-ID and MIME boundary of each mail", () => {
   });
 
   it("leave an internationalized sender domain to nodemailer, which writes it as punycode", async () => {
-    expect(messageIdentity({ name: "", address: "bot@bücher.example" })).toEqual({ baseBoundary: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(messageIdDomain({ name: "", address: "bot@bücher.example" })).toBeUndefined();
+    expect(messageIdentity(undefined)).toEqual({ baseBoundary: expect.stringMatching(/^[0-9a-f]{16}$/) });
     const mail = await buildMailOptions(message({ from: "bot@bücher.example" }), [], LIMITS, { deadline });
     expect(await compose(mail)).toMatch(/^Message-ID: <[^<>@]+@xn--bcher-kva\.example>\r$/m);
   });
