@@ -23,8 +23,8 @@ import { bootstrapInterval, elapsedMs, fmt, fmtRange, fmtRatio, median, pairedRa
 const SENDS_PER_ROUND = 100;
 /** Enough for V8 to have optimized every variant's hot path before the first measured round. */
 const WARM_UP_SENDS = 200;
-const ROUNDS = 40;
-const BUDGET_MS = 80_000;
+const ROUNDS = 80;
+const BUDGET_MS = 110_000;
 const PROFILED_SENDS = 400;
 const TARGET_CPU_RATIO = 1.05;
 const TARGET_SHARE = 0.9;
