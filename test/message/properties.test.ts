@@ -7,26 +7,15 @@ import fc from "fast-check";
 import type { AttachmentSpec } from "../../src/config/attachmentSpecs";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
-import type { Deadline } from "../../src/execution/deadline";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
 import { sanitizeFileName } from "../../src/message/headerSafety";
 import { sha256 } from "../support/parseMessage";
-import { testDeadline } from "./helpers/deadline";
-import { allHeaderNames, startMailSink, type Delivered, type MailSink } from "./helpers/mailSink";
+import { allHeaderNames, type Delivered, useMailSink } from "./helpers/mailSink";
 
 const RUNS = 50;
 const limits = { maxBytes: 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024, allowPrivateNetworkUrls: false };
 
-let sink: MailSink;
-let deadline: Deadline;
-beforeAll(async () => {
-  sink = await startMailSink();
-  deadline = testDeadline(120_000);
-});
-afterAll(async () => {
-  deadline.dispose();
-  await sink.close();
-});
+const env = useMailSink();
 
 const message = (overrides: Partial<MessageConfig> = {}): MessageConfig => ({
   to: "jane@example.com",
@@ -37,7 +26,7 @@ const message = (overrides: Partial<MessageConfig> = {}): MessageConfig => ({
 });
 
 async function deliver(config: MessageConfig, attachments: AttachmentSpec[] = []): Promise<Delivered> {
-  return sink.send(await buildMailOptions(config, attachments, limits, { defaultFrom: "bot@example.com", deadline }));
+  return env.sink.send(await buildMailOptions(config, attachments, limits, { defaultFrom: "bot@example.com", deadline: env.deadline }));
 }
 
 // Text around the injection: printable ASCII and some Unicode, including ":" and header-like bits.
@@ -68,12 +57,12 @@ describe("header injection is impossible", () => {
     await fc.assert(
       fc.asyncProperty(injection, fc.constantFrom("to", "cc", "bcc", "from", "replyTo"), fc.boolean(), async (name, field, asObject) => {
         const value = asObject ? [{ name, address: "x@example.com" }] : `"${name.replace(/"/g, "")}" <x@example.com>`;
-        const before = sink.server.messages.length;
-        await expect(buildMailOptions(message({ [field]: value }), [], limits, { defaultFrom: "bot@example.com", deadline })).rejects.toMatchObject({
+        const before = env.sink.server.messages.length;
+        await expect(buildMailOptions(message({ [field]: value }), [], limits, { defaultFrom: "bot@example.com", deadline: env.deadline })).rejects.toMatchObject({
           code: "address",
           details: { field },
         });
-        expect(sink.server.messages.length).toBe(before);
+        expect(env.sink.server.messages.length).toBe(before);
       }),
       { numRuns: RUNS },
     );
@@ -151,7 +140,7 @@ it("an injected line break in an attachment's MIME type is refused", async () =>
   await expect(
     buildMailOptions(message(), [{ type: "custom", origin: "Attachment", content: "x", contentType: "text/plain\r\nX-Injected: yes" }], limits, {
       defaultFrom: "bot@example.com",
-      deadline,
+      deadline: env.deadline,
     }),
   ).rejects.toBeInstanceOf(SmtpEmailError);
 });

@@ -6,23 +6,12 @@ import fc from "fast-check";
 import { decodeWords } from "postal-mime";
 import { parseSendSmtpEmailConfig } from "../../src/config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../../src/errors/SmtpEmailError";
-import type { Deadline } from "../../src/execution/deadline";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
-import { testDeadline } from "./helpers/deadline";
-import { allHeaderNames, startMailSink, topLevelHeaders, type Delivered, type MailSink } from "./helpers/mailSink";
+import { allHeaderNames, topLevelHeaders, type Delivered, useMailSink } from "./helpers/mailSink";
 import { describeTree, mimeTree } from "./helpers/mimeTree";
 import { INVITE } from "./helpers/invite";
 
-let sink: MailSink;
-let deadline: Deadline;
-beforeAll(async () => {
-  sink = await startMailSink();
-  deadline = testDeadline(120_000);
-});
-afterAll(async () => {
-  deadline.dispose();
-  await sink.close();
-});
+const env = useMailSink();
 
 const base = {
   emailService: "custom",
@@ -38,7 +27,7 @@ const base = {
 /** Parses the node config and sends the mail; a configuration error is thrown before anything reaches the server. */
 async function deliver(extra: Record<string, unknown>): Promise<Delivered> {
   const config = parseSendSmtpEmailConfig({ ...base, ...extra });
-  return sink.send(await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom: "bot@example.com", deadline }));
+  return env.sink.send(await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom: "bot@example.com", deadline: env.deadline }));
 }
 
 const header = (delivered: Delivered, name: string) =>
@@ -127,13 +116,13 @@ describe("custom headers", () => {
   });
 
   it("reserved and malformed ones are refused before anything is sent", async () => {
-    const before = sink.server.messages.length;
+    const before = env.sink.server.messages.length;
     for (const headers of [{ Bcc: "spy@example.com" }, { "Content-Type": "text/plain" }, { "X-Bad Name": "1" }, { "X-A": "1\r\nBcc: spy@example.com" }]) {
       const error = await deliver({ customHeaders: headers }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SmtpEmailError);
       expect(error).toMatchObject({ code: "configuration", details: { field: "customHeaders" } });
     }
-    expect(sink.server.messages.length).toBe(before);
+    expect(env.sink.server.messages.length).toBe(before);
   });
 });
 
@@ -156,13 +145,13 @@ describe("header injection through the new fields is impossible", () => {
             references: { references: `<a@example.com>${text}` },
             referencesList: { references: ["a@example.com", text] },
           }[where] as Record<string, unknown>;
-          const before = sink.server.messages.length;
+          const before = env.sink.server.messages.length;
           let delivered: Delivered;
           try {
             delivered = await deliver(extra);
           } catch (error) {
             expect(error).toMatchObject({ code: "configuration" });
-            expect(sink.server.messages.length).toBe(before);
+            expect(env.sink.server.messages.length).toBe(before);
             return;
           }
           const names = allHeaderNames(delivered.rawText);
@@ -210,9 +199,9 @@ describe("calendar invite", () => {
   });
 
   it("a text that is no VCALENDAR with a VEVENT is refused before anything is sent", async () => {
-    const before = sink.server.messages.length;
+    const before = env.sink.server.messages.length;
     const error = await deliver({ calendarEvent: "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR" }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "configuration", details: { field: "calendarEvent" } });
-    expect(sink.server.messages.length).toBe(before);
+    expect(env.sink.server.messages.length).toBe(before);
   });
 });

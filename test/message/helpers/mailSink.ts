@@ -1,6 +1,8 @@
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
+import type { Deadline } from "../../../src/execution/deadline";
 import { parseMessage, type ParsedMessage } from "../../support/parseMessage";
+import { testDeadline } from "./deadline";
 import { startSmtpTestServer, type ReceivedMessage, type SmtpTestServer, type SmtpTestServerOptions } from "../../support/smtpTestServer";
 
 export interface Delivered {
@@ -18,6 +20,33 @@ export interface MailSink {
   server: SmtpTestServer;
   send(options: Mail.Options): Promise<Delivered>;
   close(): Promise<void>;
+}
+
+/**
+ * A mail sink and a generous deadline for the enclosing describe block (or file), started in beforeAll
+ * and closed in afterAll: `const env = useMailSink(); ... env.sink.send(...)`.
+ */
+export function useMailSink(deadlineMs = 120_000): { readonly sink: MailSink; readonly deadline: Deadline } {
+  let started: { sink: MailSink; deadline: Deadline } | undefined;
+  beforeAll(async () => {
+    started = { sink: await startMailSink(), deadline: testDeadline(deadlineMs) };
+  });
+  afterAll(async () => {
+    started?.deadline.dispose();
+    await started?.sink.close();
+  });
+  const get = () => {
+    if (!started) throw new Error("the mail sink starts in beforeAll");
+    return started;
+  };
+  return {
+    get sink() {
+      return get().sink;
+    },
+    get deadline() {
+      return get().deadline;
+    },
+  };
 }
 
 export async function startMailSink(options: SmtpTestServerOptions = {}): Promise<MailSink> {
