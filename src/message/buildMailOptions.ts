@@ -19,8 +19,9 @@ export interface MailOptionsContext {
 /**
  * Turns the node's message settings and attachments into nodemailer mail options: validated
  * addresses, a header-safe subject, HTML with its images embedded, a plain-text alternative, the
- * priority, threading and custom headers, a calendar invitation, and every attachment resolved to
- * bytes. Fails with an SmtpEmailError that names the field at fault before anything is sent.
+ * priority, threading and custom headers, a calendar invitation, every attachment resolved to bytes,
+ * and a fresh Message-ID and MIME boundary. Fails with an SmtpEmailError that names the field at fault
+ * before anything is sent.
  */
 export async function buildMailOptions(
   message: MessageConfig,
@@ -132,12 +133,13 @@ function threading(message: MessageConfig): Pick<Mail.Options, "inReplyTo" | "re
 /** "data" also when its colon is an entity (data&colon;); "&#" when its letters are character references. */
 const MAY_HOLD_DATA_URL = /data|&#/i;
 
-/** The body when nothing needs converting or embedding; undefined otherwise. */
+/** The mail's content, and the images its HTML embeds (as attachments with a Content-ID). */
 interface MessageBody {
   content: Pick<Mail.Options, "html" | "text">;
   inlineImages: Mail.Attachment[];
 }
 
+/** The body when nothing needs converting or embedding; undefined otherwise. */
 function readyBody(message: MessageConfig): MessageBody | undefined {
   if (message.html.trim() === "") return { content: { text: message.text ?? "" }, inlineImages: [] };
   if (message.text === undefined || MAY_HOLD_DATA_URL.test(message.html)) return undefined;
