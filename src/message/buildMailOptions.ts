@@ -141,16 +141,14 @@ interface MessageBody {
 
 /** The body when nothing needs converting or embedding; undefined otherwise. */
 function readyBody(message: MessageConfig): MessageBody | undefined {
+  // Without HTML there is nothing to offer an alternative to: a plain-text mail.
   if (message.html.trim() === "") return { content: { text: message.text ?? "" }, inlineImages: [] };
   if (message.text === undefined || MAY_HOLD_DATA_URL.test(message.html)) return undefined;
   return { content: { html: message.html, text: message.text }, inlineImages: [] };
 }
 
+/** The body readyBody could not build (HTML without its text, or with a possible data URL): converted and embedded. */
 async function messageBody(message: MessageConfig): Promise<MessageBody> {
-  if (message.html.trim() === "") {
-    // Without HTML there is nothing to offer an alternative to: a plain-text mail.
-    return { content: { text: message.text ?? "" }, inlineImages: [] };
-  }
   // Without a data URL there is nothing to embed: the HTML tokenizer need not run (nor even load).
   const embedded = MAY_HOLD_DATA_URL.test(message.html) ? (await import("./inlineImages")).embedDataUrlImages(message.html) : undefined;
   // Always a text part next to the HTML (multipart/alternative): spam filters and text-only clients expect it.
