@@ -3,7 +3,7 @@
  * Every message must arrive exactly once: counted on the server, Message-IDs unique and equal to the
  * ones the node reported, every send's unique subject seen once.
  */
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import { startSmtpTestServer, type ReceivedMessage } from "../test/support/smtpTestServer";
 import { USERS, nodeConfig, nodeSender, type BenchResult } from "./harness";
 import { elapsedMs, fmt, fmtRange, median, sleep } from "./stats";

@@ -52,7 +52,7 @@ export function functionOf(frame: { url: string; functionName: string; lineNumbe
 /** Per bundle file: the first line of each source file's code (esbuild heads each with a "// path" comment). */
 const bundleSections = new Map<string, Array<{ line: number; source: string }>>();
 
-/** "/src/transport/sendMail.ts" or "/node_modules/zod/v4/core/core.js" for a frame in build/*.js; undefined elsewhere. */
+/** "/src/delivery/smtp/sendMail.ts" or "/node_modules/zod/v4/core/core.js" for a frame in build/*.js; undefined elsewhere. */
 function bundledSourceOf(frame: { url: string; lineNumber?: number }): string | undefined {
   if (!/\/build\/[^/]+\.js$/.test(frame.url) || frame.lineNumber === undefined) return undefined;
   let sections = bundleSections.get(frame.url);

@@ -68,7 +68,7 @@ export function nodeConfig(server: ServerAddress, subject: string, extra: Record
 /** Where a harness server listens; all raw-nodemailer settings need. */
 export type ServerAddress = Pick<SmtpTestServer, "host" | "port" | "security">;
 
-/** Connection settings for raw nodemailer, matching what the node uses (src/transport/transportPlan.ts). */
+/** Connection settings for raw nodemailer, matching what the node uses (src/delivery/smtp/transportPlan.ts). */
 function rawConnection(server: ServerAddress): SMTPTransportOptions {
   return {
     host: server.host,

@@ -16,7 +16,7 @@ import net from "node:net";
 import nodemailer from "nodemailer";
 import { runSendSmtpEmail } from "../src/execution/runSendSmtpEmail";
 import type { SendResult } from "../src/result/sendResult";
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import { MAILBOX, PASSWORD, RECIPIENT, rawPoolOptions } from "./harness";
 
 export type MemoryMode = "url" | "base64" | "raw";

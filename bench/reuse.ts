@@ -5,7 +5,7 @@
  */
 import nodemailer from "nodemailer";
 import { htmlToPlainText } from "../src/message/plainText";
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import { startSmtpTestServer } from "../test/support/smtpTestServer";
 import { HTML_BODY, MAILBOX, MAILBOX_2, PASSWORD, RECIPIENT, USERS, expectDelivered, interleave, builtNodeSender, nodeConfig, rawPoolOptions, rawSingleOptions, type BenchResult } from "./harness";
 import { elapsedMs, fmt, fmtRange, fmtRatio, median } from "./stats";

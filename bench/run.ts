@@ -10,7 +10,7 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import { cold } from "./cold";
 import { concurrency } from "./concurrency";
 import type { BenchResult } from "./harness";

@@ -3,11 +3,11 @@
  * one token request; 100 more sends once that token has expired must make exactly one more.
  *
  * The endpoint issues 2-second tokens. The cache renews a token once less than its refresh margin is
- * left (src/transport/tokenCache.ts: 60 s, or half the lifetime for shorter tokens); the bench waits
+ * left (src/oauth2/tokenCache.ts: 60 s, or half the lifetime for shorter tokens); the bench waits
  * until the token has expired outright, so it is stale under any margin, and the SMTP server (which
  * asks the endpoint whether a token is valid) would refuse a stale one.
  */
-import { closeAllTransports, resetCaches } from "../src/transport";
+import { closeAllTransports, resetCaches } from "../src/delivery";
 import { startSmtpTestServer } from "../test/support/smtpTestServer";
 import { startTokenEndpoint } from "../test/support/tokenEndpoint";
 import { MAILBOX, nodeConfig, nodeSender, type BenchResult } from "./harness";

@@ -13,7 +13,7 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import { messageIdDomain, messageIdentity } from "../src/message/messageIdentity";
 import { htmlToPlainText } from "../src/message/plainText";
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import type { ServerChildMessage, ServerChildRequest } from "./smtp-server-child";
 import { functionOf, inclusiveTimes, packageOf, selfTimes, type CpuProfile } from "./cpuProfile";
 import { HTML_BODY, MAILBOX, MAILBOX_2, PASSWORD, RECIPIENT, interleave, builtNodeSender, nodeConfig, rawPoolOptions, type BenchResult, type Figure, type ServerAddress } from "./harness";

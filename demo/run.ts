@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { runBuildMime } from "../src/execution/runBuildMime";
 import { runSendSmtpEmail } from "../src/execution/runSendSmtpEmail";
 import { runVerifySmtpConnection } from "../src/execution/runVerifySmtpConnection";
-import { closeAllTransports } from "../src/transport";
+import { closeAllTransports } from "../src/delivery";
 import { cognigyApiStandIn } from "../test/support/cognigyApiStandIn";
 import { startSmtpTestServer } from "../test/support/smtpTestServer";
 import { testCa } from "../test/support/tlsFixtures";

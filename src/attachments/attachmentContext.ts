@@ -1,7 +1,7 @@
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
 import { MAX_TOTAL_ATTACHMENT_MB } from "../config/attachmentSpecs";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
-import type { Deadline } from "../execution/deadline";
+import type { Deadline } from "../deadline/deadline";
 import type { ByteBudget } from "./byteBudget";
 
 /** What every attachment kind may need besides its spec. */

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Deadline } from "../execution/deadline";
+import type { Deadline } from "../deadline/deadline";
 import type { ByteBudget } from "./byteBudget";
 import { BlockedAddressError, createFetchAgents, hostnameRefusal, type NetworkPolicy, type createGuardedLookup } from "./networkGuard";
 

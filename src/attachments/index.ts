@@ -1,6 +1,6 @@
 import type Mail from "nodemailer/lib/mailer";
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
-import type { Deadline } from "../execution/deadline";
+import type { Deadline } from "../deadline/deadline";
 import { overBudgetError, type AttachmentContext } from "./attachmentContext";
 import { ByteBudget } from "./byteBudget";
 import { base64Attachment } from "./base64Attachment";

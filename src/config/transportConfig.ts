@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { CUSTOM_SERVICE } from "../nodes/fields/emailServiceOptions";
+import { CUSTOM_SERVICE } from "./emailService";
 import {
   basicAuthConnectionConfig,
   clientAuthStyle,

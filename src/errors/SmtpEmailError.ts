@@ -42,3 +42,13 @@ export class SmtpEmailError extends Error {
 export function configurationError(field: string, message: string, hint: string): SmtpEmailError {
   return new SmtpEmailError("configuration", message, hint, { field });
 }
+
+/**
+ * An SmtpEmailError, or one that travelled through nodemailer as the `cause` of a plain Error (nodemailer rewrites `code`).
+ * The SMTP and token failure mappers both pass it on as it is.
+ */
+export function ownError(error: unknown): SmtpEmailError | undefined {
+  if (error instanceof SmtpEmailError) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof SmtpEmailError ? cause : undefined;
+}

@@ -1,5 +1,5 @@
 import type { SmtpEmailError } from "../errors/SmtpEmailError";
-import type { Deadline } from "./deadline";
+import type { Deadline } from "../deadline/deadline";
 
 const MAX_RETRIES = 2;
 const BACKOFF_MS = [250, 1000];

@@ -8,10 +8,11 @@ import { buildMailOptions, readyMailOptions } from "../message/buildMailOptions"
 import { requiresSmtpUtf8 } from "../message/smtpUtf8";
 import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
-import { storeResult } from "../result/storeResult";
-import { authenticatedUser, sendMail, serverOffersSmtpUtf8 } from "../transport";
+import { storeResult } from "./storeResult";
+import { authenticatedUser } from "../config/authenticatedUser";
+import { sendMail, serverOffersSmtpUtf8 } from "../delivery";
 import type { CognigyApi } from "./cognigyApi";
-import { createDeadline } from "./deadline";
+import { createDeadline } from "../deadline/deadline";
 import { nodeLog, type LogLevel } from "./nodeLog";
 import { retryTransient } from "./retryTransient";
 

@@ -4,11 +4,11 @@ import { secretSetOf } from "../config/secretsOf";
 import { parseVerifySmtpConnectionConfig, type VerifySmtpConnectionConfig } from "../config/verifySmtpConnectionConfig";
 import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult } from "../result/sendResult";
-import { storeResult } from "../result/storeResult";
+import { storeResult } from "./storeResult";
 import type { FailureResult } from "../result/sendResult";
-import { verifyConnection } from "../transport";
+import { verifyConnection } from "../delivery";
 import type { CognigyApi } from "./cognigyApi";
-import { createDeadline } from "./deadline";
+import { createDeadline } from "../deadline/deadline";
 import { nodeLog } from "./nodeLog";
 
 const NODE_LABEL = "Test SMTP Connection";

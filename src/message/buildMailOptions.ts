@@ -2,7 +2,7 @@ import type Mail from "nodemailer/lib/mailer";
 import { prepareAttachments, type AttachmentSeams } from "../attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
 import type { MessageConfig } from "../config/sendSmtpEmailConfig";
-import type { Deadline } from "../execution/deadline";
+import type { Deadline } from "../deadline/deadline";
 import { sanitizeSubject } from "./headerSafety";
 import { htmlToPlainText } from "./plainText";
 import { messageIdDomain, messageIdentity } from "./messageIdentity";

@@ -2,7 +2,7 @@ import type Mail from "nodemailer/lib/mailer";
 import { ByteBudget, prepareAttachment } from "../../src/attachments";
 import { buildMimePart } from "../../src/attachments/mimePart";
 import type { AttachmentSpec } from "../../src/config/attachmentSpecs";
-import { createDeadline } from "../../src/execution/deadline";
+import { createDeadline } from "../../src/deadline/deadline";
 import { rejectionOf } from "../support/smtpEmailErrors";
 
 const deadline = createDeadline(10_000);

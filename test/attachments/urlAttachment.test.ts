@@ -3,7 +3,7 @@ import type dns from "node:dns";
 import type Mail from "nodemailer/lib/mailer";
 import { ByteBudget, prepareAttachment, prepareAttachments } from "../../src/attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../../src/config/attachmentSpecs";
-import { createDeadline, type Deadline } from "../../src/execution/deadline";
+import { createDeadline, type Deadline } from "../../src/deadline/deadline";
 import { startHttpFileServer, type HttpFileServer } from "../message/helpers/httpFileServer";
 import { rejectionOf } from "../support/smtpEmailErrors";
 import { trustLoopback } from "../support/trustLoopback";

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import type { MimePartValue } from "../../src/attachments/mimePart";
 import type { AttachmentSpec } from "../../src/config/attachmentSpecs";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import type { Deadline } from "../../src/execution/deadline";
+import type { Deadline } from "../../src/deadline/deadline";
 import { runBuildMime } from "../../src/execution/runBuildMime";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
 import { sha256 } from "../support/parseMessage";

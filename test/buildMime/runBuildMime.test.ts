@@ -180,7 +180,7 @@ describe("a failed Build MIME part reaching Send SMTP Email", () => {
     const api = recordingApi();
     await runBuildMime(api, { contentSource: "base64", contentBase64: "abc$" });
     const { ByteBudget, prepareAttachment } = await import("../../src/attachments");
-    const { createDeadline } = await import("../../src/execution/deadline");
+    const { createDeadline } = await import("../../src/deadline/deadline");
     const deadline = createDeadline(5000);
     await expect(
       prepareAttachment({ type: "mime", origin: "Attachment", mime: api.stored() }, { limits: { maxBytes: 1024, maxTotalBytes: 1024, allowPrivateNetworkUrls: false }, deadline, budget: new ByteBudget(1024) }),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { plainJsonText } from "../../src/config/plainJson";
 import { parseSendSmtpEmailConfig } from "../../src/config/sendSmtpEmailConfig";
 import { ValidatedConfigMemo } from "../../src/config/validatedConfigMemo";
-import { credentialHash } from "../../src/transport/credentialHash";
+import { credentialHash } from "../../src/oauth2/credentialHash";
 import { errorOf } from "../support/smtpEmailErrors";
 
 const rawConfig = (password = "memo-password-1") => ({

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports, resetCaches } from "../../src/transport";
+import { closeAllTransports, resetCaches } from "../../src/delivery";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { failFirst, startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { TEST_SECRETS } from "../support/testSecrets";

@@ -3,7 +3,7 @@
  * does, so nothing outlives the execution's own limits by more than that.
  */
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports } from "../../src/transport";
+import { closeAllTransports } from "../../src/delivery";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { message } from "./flowHelpers";

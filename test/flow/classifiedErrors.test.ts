@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
 import type { FailureResult } from "../../src/result/sendResult";
-import { closeAllTransports, resetCaches } from "../../src/transport";
+import { closeAllTransports, resetCaches } from "../../src/delivery";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { TEST_SECRETS } from "../support/testSecrets";

@@ -6,8 +6,8 @@
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
 import { SecretSet } from "../../src/result/redactSecrets";
 import type { FailureResult } from "../../src/result/sendResult";
-import { closeAllTransports, resetCaches, sendMail, verifyConnection } from "../../src/transport";
-import { message as mailMessage, transportConfig, withDeadline } from "../transport/helpers/fixtures";
+import { closeAllTransports, resetCaches, sendMail, verifyConnection } from "../../src/delivery";
+import { message as mailMessage, transportConfig, withDeadline } from "../delivery/helpers/fixtures";
 import { cognigyApiStandIn, type CognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { findLeaks } from "../support/findLeaks";
 import { startSmtpTestServer, type SmtpAuthMethod, type SmtpTestServer } from "../support/smtpTestServer";

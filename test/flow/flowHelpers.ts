@@ -1,7 +1,7 @@
 import type { INodeFunctionBaseParams } from "@cognigy/extension-tools";
 import type { INodeExecutionAPI } from "@cognigy/extension-tools/build/interfaces/descriptor";
 import extension from "../../src/module";
-import { closeAllTransports } from "../../src/transport";
+import { closeAllTransports } from "../../src/delivery";
 import type { CognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { testCa } from "../support/tlsFixtures";

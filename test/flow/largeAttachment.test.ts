@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports } from "../../src/transport";
+import { closeAllTransports } from "../../src/delivery";
 import { startHttpFileServer, type HttpFileServer } from "../message/helpers/httpFileServer";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { parseMessage, sha256 } from "../support/parseMessage";

@@ -1,5 +1,5 @@
 import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
-import { closeAllTransports, resetCaches } from "../../src/transport";
+import { closeAllTransports, resetCaches } from "../../src/delivery";
 import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { TEST_SECRETS } from "../support/testSecrets";

@@ -1,6 +1,6 @@
 import { parseSendSmtpEmailConfig } from "../../src/config/sendSmtpEmailConfig";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import { createDeadline } from "../../src/execution/deadline";
+import { createDeadline } from "../../src/deadline/deadline";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
 import { MAX_CONTENT_BYTES, MAX_HTML_DEPTH } from "../../src/message/contentLimits";
 import { scanHtml } from "../../src/message/htmlScan";

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import nodemailer from "nodemailer";
 import type { AttachmentLimits, AttachmentSpec } from "../../src/config/attachmentSpecs";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import type { Deadline } from "../../src/execution/deadline";
+import type { Deadline } from "../../src/deadline/deadline";
 import { buildMailOptions } from "../../src/message/buildMailOptions";
 import { requiresSmtpUtf8 } from "../../src/message/smtpUtf8";
 import { sha256 } from "../support/parseMessage";

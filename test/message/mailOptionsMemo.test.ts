@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
 import type { MessageConfig } from "../../src/config/sendSmtpEmailConfig";
-import { createDeadline, type Deadline } from "../../src/execution/deadline";
+import { createDeadline, type Deadline } from "../../src/deadline/deadline";
 import { buildMailOptions, readyMailOptions } from "../../src/message/buildMailOptions";
 import { messageIdDomain, messageIdentity } from "../../src/message/messageIdentity";
 

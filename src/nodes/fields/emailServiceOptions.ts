@@ -1,7 +1,5 @@
 import services from "nodemailer/lib/well-known/services.json";
-
-/** The value of `emailService` that means "enter host, port and security by hand". */
-export const CUSTOM_SERVICE = "custom";
+import { CUSTOM_SERVICE } from "../../config/emailService";
 
 interface WellKnownService {
   description?: string;

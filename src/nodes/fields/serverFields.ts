@@ -1,6 +1,7 @@
 import type { INodeField } from "@cognigy/extension-tools/build/interfaces/descriptor";
 import { t } from "../localize";
-import { CUSTOM_SERVICE, emailServiceOptions } from "./emailServiceOptions";
+import { CUSTOM_SERVICE } from "../../config/emailService";
+import { emailServiceOptions } from "./emailServiceOptions";
 
 const whenCustom = { key: "emailService", value: CUSTOM_SERVICE };
 

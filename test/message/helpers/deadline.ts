@@ -1,4 +1,4 @@
-import { createDeadline, type Deadline } from "../../../src/execution/deadline";
+import { createDeadline, type Deadline } from "../../../src/deadline/deadline";
 
 /** A generous deadline that a test disposes of when done. */
 export function testDeadline(totalMs = 15_000): Deadline {

@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
-import type { Deadline } from "../../../src/execution/deadline";
+import type { Deadline } from "../../../src/deadline/deadline";
 import { parseMessage, type ParsedMessage } from "../../support/parseMessage";
 import { testDeadline } from "./deadline";
 import { startSmtpTestServer, type ReceivedMessage, type SmtpTestServer, type SmtpTestServerOptions } from "../../support/smtpTestServer";
