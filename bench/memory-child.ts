@@ -114,7 +114,7 @@ async function main(): Promise<MemoryChildResult> {
   const raw = nodemailer.createTransport(rawPoolOptions({ host: "127.0.0.1", port: args.smtpPort, security: "none" }));
   const rawSend = async (content: Buffer): Promise<SendResult> => {
     const info = await raw.sendMail({ from: MAILBOX, to: RECIPIENT, subject: "Bench: memory", html: base.content, attachments: [{ filename: "file.bin", content }] });
-    return { success: true, messageId: String(info.messageId), accepted: [], rejected: [], response: String(info.response), envelope: { from: MAILBOX, to: [RECIPIENT] }, durationMs: 0 };
+    return { success: true, transport: "smtp", messageId: String(info.messageId), accepted: [], rejected: [], response: String(info.response), envelope: { from: MAILBOX, to: [RECIPIENT] }, durationMs: 0 };
   };
 
   // Warm up with a small attachment of the same kind: every module and code path is loaded, the pooled connection is open.

@@ -1,6 +1,8 @@
 import * as z from "zod/mini";
 import { builtOnFirstUse } from "./builtOnFirstUse";
 import { choice, preprocess, optionalNumber, optionalRawText, optionalText } from "./rawValues";
+import { graphScope, type DeliveryConfig } from "./deliveryConfig";
+import { isTlsOrLoopback } from "./secureUrl";
 
 /** Google's token URL: the default of Cognigy's own OAuth2 connection. */
 export const DEFAULT_OAUTH2_ACCESS_URL = "https://accounts.google.com/o/oauth2/token";
@@ -25,13 +27,6 @@ const tokenUrl = (connection: string, field: string) =>
       error: `The ${connection} connection's ${field} must use https: the client secret and tokens must not cross the network in clear text (plain http is allowed only for loopback addresses such as localhost or 127.0.0.1, for testing).`,
     }),
   );
-
-function isTlsOrLoopback(url: URL): boolean {
-  if (url.protocol === "https:") return true;
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  if (host === "localhost" || host === "::1") return true;
-  return /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 export const basicAuthConnectionConfig = builtOnFirstUse(() =>
   z.object({
@@ -85,14 +80,18 @@ const clientCredentialsFields = () =>
     user: required("OAuth2 Client Credentials", "user", "enter the email address of the sender mailbox."),
   });
 
-export const clientCredentialsConnectionConfig = builtOnFirstUse(() =>
-  z.pipe(
-    clientCredentialsFields(),
-    z.transform((connection: z.output<ReturnType<typeof clientCredentialsFields>>) =>
-      connection.scope === undefined && isMicrosoftTokenEndpoint(connection.tokenEndpointUrl) ? { ...connection, scope: MICROSOFT_SMTP_SCOPE } : connection,
-    ),
-  ),
-);
+export const clientCredentialsConnectionConfig = builtOnFirstUse(clientCredentialsFields);
+
+/**
+ * The scope to ask for when the connection leaves it empty, which depends on where the token goes:
+ * Graph's `.default` for the Graph delivery; for SMTP, Microsoft's SMTP scope when the token endpoint
+ * is Microsoft's (it refuses a client-credentials request without a scope), otherwise none.
+ */
+export function withDefaultScope(connection: ClientCredentialsConnectionConfig, delivery: DeliveryConfig): ClientCredentialsConnectionConfig {
+  if (connection.scope !== undefined) return connection;
+  if (delivery.kind === "graph") return { ...connection, scope: graphScope(delivery.endpoint) };
+  return isMicrosoftTokenEndpoint(connection.tokenEndpointUrl) ? { ...connection, scope: MICROSOFT_SMTP_SCOPE } : connection;
+}
 
 function isMicrosoftTokenEndpoint(url: string): boolean {
   try {

@@ -5,11 +5,13 @@ import {
   clientAuthStyle,
   clientCredentialsConnectionConfig,
   oauth2ConnectionConfig,
+  withDefaultScope,
   type BasicAuthConnectionConfig,
   type ClientCredentialsConnectionConfig,
   type OAuth2ConnectionConfig,
 } from "./connectionConfigs";
 import type { ConfigIssues } from "./configIssues";
+import { toDeliveryConfig, type DeliveryConfig } from "./deliveryConfig";
 import { choice, flag, optionalNumber, optionalRawText, optionalText } from "./rawValues";
 
 export type Security = "auto" | "tls" | "starttls" | "none";
@@ -46,6 +48,9 @@ export function isFrozenAuth(auth: AuthConfig): boolean {
 
 /** Everything needed to reach and log in to the server: shared by sending and the connection test. */
 export interface TransportConfig {
+  /** SMTP (through `server`) or Microsoft Graph. */
+  delivery: DeliveryConfig;
+  /** Used by the SMTP delivery only. */
   server: ServerConfig;
   auth: AuthConfig;
   options: ConnectionOptions;
@@ -57,6 +62,8 @@ const missingConnection = (label: string) => `No ${label} connection is selected
 
 /** Raw keys of the server, authentication and connection-option fields. */
 export const transportConfigShape = {
+  delivery: choice("Delivery (delivery)", ["smtp", "graph"] as const, "smtp"),
+  graphEndpoint: optionalText("Graph Endpoint (graphEndpoint)"),
   emailService: optionalText("Email Service (emailService)"),
   host: optionalText("SMTP Host (host)"),
   port: optionalNumber("SMTP Port (port)"),
@@ -75,23 +82,25 @@ export const transportConfigShape = {
 type RawTransport = z.output<z.ZodMiniObject<typeof transportConfigShape>>;
 
 export function toTransportConfig(raw: RawTransport, ctx: ConfigIssues, isKnownService: (name: string) => boolean): TransportConfig {
+  const delivery = toDeliveryConfig(raw.delivery, raw.graphEndpoint, ctx);
   const emailService = raw.emailService ?? CUSTOM_SERVICE;
-  if (emailService !== CUSTOM_SERVICE && !isKnownService(emailService)) {
-    ctx.addIssue({ code: "custom", path: ["emailService"], message: `Email Service "${emailService}" is not a known service: pick one from the list or Other SMTP Service.` });
-  }
-  if (emailService === CUSTOM_SERVICE && !raw.host) {
-    ctx.addIssue({ code: "custom", path: ["host"], message: "SMTP Host is empty: enter the server's host name, e.g. smtp.example.com, or pick a known Email Service." });
-  }
-  if (raw.port !== undefined && (!Number.isInteger(raw.port) || raw.port < 1 || raw.port > 65535)) {
-    ctx.addIssue({ code: "custom", path: ["port"], message: `SMTP Port ${raw.port} is not a port: use a whole number from 1 to 65535, usually 465 or 587.` });
+  // The server fields are hidden with Graph: whatever they still hold is not checked, nor used.
+  if (delivery.kind === "smtp") checkServer(raw, emailService, ctx, isKnownService);
+  if (delivery.kind === "graph" && raw.authMethod !== "oauth2ClientCredentials") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["authMethod"],
+      message: "Delivery Microsoft Graph needs Authentication Method OAuth2 Client Credentials (an app registration with the Mail.Send application permission): choose it, or choose Delivery SMTP.",
+    });
   }
   const timeoutSeconds = raw.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (timeoutSeconds <= 0 || timeoutSeconds > 120) {
     ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: `Total Timeout ${timeoutSeconds} s is out of range: use 1 to 120 seconds, below 20 for synchronous sends.` });
   }
   return {
+    delivery,
     server: { emailService, host: raw.host, port: raw.port, security: raw.security },
-    auth: toAuthConfig(raw, ctx),
+    auth: toAuthConfig(raw, delivery, ctx),
     options: {
       caCertificate: raw.caCertificate,
       allowInvalidCertificates: raw.allowInvalidCertificates,
@@ -101,7 +110,19 @@ export function toTransportConfig(raw: RawTransport, ctx: ConfigIssues, isKnownS
   };
 }
 
-function toAuthConfig(raw: RawTransport, ctx: ConfigIssues): AuthConfig {
+function checkServer(raw: RawTransport, emailService: string, ctx: ConfigIssues, isKnownService: (name: string) => boolean): void {
+  if (emailService !== CUSTOM_SERVICE && !isKnownService(emailService)) {
+    ctx.addIssue({ code: "custom", path: ["emailService"], message: `Email Service "${emailService}" is not a known service: pick one from the list or Other SMTP Service.` });
+  }
+  if (emailService === CUSTOM_SERVICE && !raw.host) {
+    ctx.addIssue({ code: "custom", path: ["host"], message: "SMTP Host is empty: enter the server's host name, e.g. smtp.example.com, or pick a known Email Service." });
+  }
+  if (raw.port !== undefined && (!Number.isInteger(raw.port) || raw.port < 1 || raw.port > 65535)) {
+    ctx.addIssue({ code: "custom", path: ["port"], message: `SMTP Port ${raw.port} is not a port: use a whole number from 1 to 65535, usually 465 or 587.` });
+  }
+}
+
+function toAuthConfig(raw: RawTransport, delivery: DeliveryConfig, ctx: ConfigIssues): AuthConfig {
   const parseConnection = <S extends z.ZodMiniType>(schema: S, key: string, label: string, value: unknown): z.output<S> | undefined => {
     if (value === undefined || value === null || value === "") {
       ctx.addIssue({ code: "custom", path: [key], message: missingConnection(label) });
@@ -125,7 +146,7 @@ function toAuthConfig(raw: RawTransport, ctx: ConfigIssues): AuthConfig {
     }
     case "oauth2ClientCredentials": {
       const connection = parseConnection(clientCredentialsConnectionConfig(), "clientCredentialsConnection", "OAuth2 Client Credentials", raw.clientCredentialsConnection);
-      return connection ? { method: "oauth2ClientCredentials", connection, clientAuthStyle: raw.clientAuthStyle } : { method: "none" };
+      return connection ? { method: "oauth2ClientCredentials", connection: withDefaultScope(connection, delivery), clientAuthStyle: raw.clientAuthStyle } : { method: "none" };
     }
   }
 }

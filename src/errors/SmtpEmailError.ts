@@ -17,8 +17,13 @@ export interface SmtpEmailErrorDetails {
   responseCode?: number;
   /** The SMTP command that failed, e.g. "AUTH PLAIN". */
   command?: string;
-  /** The underlying library's code, e.g. nodemailer's "EAUTH". */
+  /** The underlying library's code, e.g. nodemailer's "EAUTH", or Microsoft Graph's error code, e.g. "ErrorAccessDenied". */
   libraryCode?: string;
+  /** Microsoft Graph: the HTTP status of its answer. */
+  httpStatus?: number;
+  /** Microsoft Graph: its `request-id` and `client-request-id`, what Microsoft support asks for. */
+  requestId?: string;
+  clientRequestId?: string;
 }
 
 /**

@@ -51,7 +51,7 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seam
       // The logger itself may fail (e.g. the flow's session has ended); nothing is left to tell then.
       .catch(() => undefined);
     log("info", "sending asynchronously; the flow continues.");
-    return { success: true, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
+    return { success: true, transport: config.transport.delivery.kind, messageId: "", accepted: [], rejected: [], response: "queued (asynchronous execution)", envelope: { from: "", to: [] }, durationMs: 0 };
   }
 
   const result = redactValue(await send(config, log, secrets, seams), secrets);
@@ -71,7 +71,8 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       readyMailOptions(config.message, config.attachments, defaultFrom) ??
       (await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams }));
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
-    if (requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {
+    // Graph has no server to ask; it answers for itself.
+    if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {
       throw new SmtpEmailError(
         "address",
         "An address has non-ASCII characters before the @, and the server does not support internationalized addresses (SMTPUTF8). Nothing was sent.",
@@ -86,11 +87,14 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
     );
     return {
       success: true,
+      transport: sent.transport,
       messageId: sent.messageId,
       accepted: sent.accepted,
       rejected: sent.rejected,
       response: sent.response,
       envelope: sent.envelope,
+      ...(sent.requestId !== undefined && { requestId: sent.requestId }),
+      ...(sent.clientRequestId !== undefined && { clientRequestId: sent.clientRequestId }),
       durationMs: Date.now() - started,
     };
   } catch (error) {

@@ -6,7 +6,7 @@ import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult } from "../result/sendResult";
 import { storeResult } from "./storeResult";
 import type { FailureResult } from "../result/sendResult";
-import { verifyConnection } from "../delivery";
+import { verifyConnection, type VerifiedConnection } from "../delivery";
 import type { CognigyApi } from "./cognigyApi";
 import { createDeadline } from "../deadline/deadline";
 import { nodeLog } from "./nodeLog";
@@ -14,7 +14,7 @@ import { nodeLog } from "./nodeLog";
 const NODE_LABEL = "Test SMTP Connection";
 
 export type VerifyResult =
-  | { success: true; secure: boolean; authenticated: boolean; server: string }
+  | ({ success: true } & VerifiedConnection)
   | { success: false; secure: false; authenticated: false; server: string; error: FailureResult["error"] };
 
 /** Connects, negotiates TLS and logs in, exactly as a send would, but sends nothing. Never throws. */
@@ -45,7 +45,10 @@ function finish(api: CognigyApi, storage: VerifySmtpConnectionConfig["storage"],
   const result = redactValue(raw, secrets);
   const log = nodeLog(api, NODE_LABEL, secrets);
   storeResult(api, storage, result);
-  if (result.success) log("info", `connected to ${result.server} (secure: ${result.secure}, authenticated: ${result.authenticated}).`);
+  if (result.success && result.transport === "graph") {
+    const permission = result.mailSendPermission === undefined ? "not readable from the token" : result.mailSendPermission ? "in the token" : "not in the token";
+    log(result.warning ? "warn" : "info", `got a Microsoft Graph token for ${result.server} to send as ${result.mailbox} (Mail.Send ${permission}).${result.warning ? ` ${result.warning}` : ""}`);
+  } else if (result.success) log("info", `connected to ${result.server} (secure: ${result.secure}, authenticated: ${result.authenticated}).`);
   else log("error", `failed (${result.error.code}): ${result.error.message} Fix: ${result.error.hint}`);
   if (!result.success && stopOnError) api.stopExecution?.();
   return result;
@@ -56,6 +59,7 @@ function failed(server: string, error: unknown): VerifyResult {
 }
 
 function describeServer(config: VerifySmtpConnectionConfig): string {
+  if (config.transport.delivery.kind === "graph") return new URL(config.transport.delivery.endpoint).host;
   const { emailService, host, port } = config.transport.server;
   return emailService === "custom" ? `${host ?? ""}${port ? `:${port}` : ""}` : emailService;
 }

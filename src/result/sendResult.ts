@@ -3,11 +3,16 @@ import { SmtpEmailError, type SmtpEmailErrorCode } from "../errors/SmtpEmailErro
 /** What a bot builder finds at the storage key: small, plain, and free of secrets and raw library errors. */
 export interface SuccessResult {
   success: true;
+  /** Which delivery took the message: "smtp" or "graph". */
+  transport: "smtp" | "graph";
   messageId: string;
   accepted: string[];
   rejected: string[];
   response: string;
   envelope: { from: string; to: string[] };
+  /** Microsoft Graph: its request-id and client-request-id, what Microsoft support asks for. */
+  requestId?: string;
+  clientRequestId?: string;
   durationMs: number;
 }
 
@@ -20,13 +25,17 @@ export interface FailureResult {
     field?: string;
     responseCode?: number;
     command?: string;
+    /** Microsoft Graph: the HTTP status of its answer, and the ids of the request, for support tickets. */
+    httpStatus?: number;
+    requestId?: string;
+    clientRequestId?: string;
   };
 }
 
 export type SendResult = SuccessResult | FailureResult;
 
 export function failureResult(error: SmtpEmailError): FailureResult {
-  const { field, responseCode, command } = error.details;
+  const { field, responseCode, command, httpStatus, requestId, clientRequestId } = error.details;
   return {
     success: false,
     error: {
@@ -36,6 +45,9 @@ export function failureResult(error: SmtpEmailError): FailureResult {
       ...(field !== undefined && { field }),
       ...(responseCode !== undefined && { responseCode }),
       ...(command !== undefined && { command }),
+      ...(httpStatus !== undefined && { httpStatus }),
+      ...(requestId !== undefined && { requestId }),
+      ...(clientRequestId !== undefined && { clientRequestId }),
     },
   };
 }

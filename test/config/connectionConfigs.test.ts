@@ -4,9 +4,11 @@ import {
   MICROSOFT_SMTP_SCOPE,
   basicAuthConnectionConfig,
   clientCredentialsConnectionConfig,
+  withDefaultScope,
   oauth2ConnectionConfig,
 } from "../../src/config/connectionConfigs";
 import type { ConnectionSchema } from "../../src/connections/connectionSchema";
+import type { DeliveryConfig } from "../../src/config/deliveryConfig";
 
 const optionalFields = (type: string) =>
   (extension.connections.find((connection) => connection.type === type) as ConnectionSchema).fields
@@ -50,16 +52,25 @@ describe("connection fields Cognigy may leave empty", () => {
     expect(result.error?.issues[0]?.message).toBe("The OAuth2 connection has neither accessToken nor refreshToken: enter at least one.");
   });
 
+  const SMTP: DeliveryConfig = { kind: "smtp" };
+  const scopeOf = (connection: unknown, delivery: DeliveryConfig = SMTP) => withDefaultScope(clientCredentialsConnectionConfig().parse(connection), delivery).scope;
+
   it.each(EMPTY_FORMS)("Client Credentials: scope %s means Microsoft's SMTP scope for a Microsoft token endpoint", (_form, empty) => {
     const base = { tokenEndpointUrl: "https://login.microsoftonline.com/tenant-id/oauth2/v2.0/token", clientId: "id", clientSecret: "secret", scope: "x", user: "bot@example.com" };
-    expect(clientCredentialsConnectionConfig().parse(withEmpty(base, ["scope"], empty)).scope).toBe(MICROSOFT_SMTP_SCOPE);
+    expect(scopeOf(withEmpty(base, ["scope"], empty))).toBe(MICROSOFT_SMTP_SCOPE);
+  });
+
+  it.each(EMPTY_FORMS)("Client Credentials: scope %s means the Graph endpoint's .default with Delivery Microsoft Graph", (_form, empty) => {
+    const base = { tokenEndpointUrl: "https://login.microsoftonline.us/tenant-id/oauth2/v2.0/token", clientId: "id", clientSecret: "secret", scope: "x", user: "bot@example.com" };
+    expect(scopeOf(withEmpty(base, ["scope"], empty), { kind: "graph", endpoint: "https://graph.microsoft.us" })).toBe("https://graph.microsoft.us/.default");
   });
 
   it("Client Credentials: scope stays unset for other token endpoints, and a given scope is kept", () => {
     const base = { tokenEndpointUrl: "https://auth.example.com/token", clientId: "id", clientSecret: "secret", user: "bot@example.com" };
-    expect(clientCredentialsConnectionConfig().parse({ ...base, scope: "" }).scope).toBeUndefined();
+    expect(scopeOf({ ...base, scope: "" })).toBeUndefined();
     const microsoft = { ...base, tokenEndpointUrl: "https://login.microsoftonline.com/t/oauth2/v2.0/token", scope: "https://outlook.office.com/.default" };
-    expect(clientCredentialsConnectionConfig().parse(microsoft).scope).toBe("https://outlook.office.com/.default");
+    expect(scopeOf(microsoft)).toBe("https://outlook.office.com/.default");
+    expect(scopeOf(microsoft, { kind: "graph", endpoint: "https://graph.microsoft.com" })).toBe("https://outlook.office.com/.default");
   });
 
   it("Basic Auth: both fields stay required", () => {

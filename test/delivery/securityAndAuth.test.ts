@@ -82,6 +82,7 @@ test.each(matrix)("security %s with %s authentication delivers the message", asy
   expect(received!.user).toBe(expected.user);
   expect(received!.envelope).toMatchObject({ mailFrom: "alice@example.com", rcptTo: ["bob@example.com"] });
   expect(sent).toEqual({
+    transport: "smtp",
     messageId: expect.stringMatching(/^<.+>$/),
     accepted: ["bob@example.com"],
     rejected: [],
@@ -108,7 +109,7 @@ test.each(SECURITIES)("verifyConnection on a %s server reports encryption and lo
   const before = { messages: server.messages.length, mailCommands: server.commands.filter((c) => c.command === "MAIL").length };
   for (const auth of AUTH_CASES) {
     const result = await withDeadline(10_000, (deadline) => verifyConnection(configFor(server, security, auth), deadline));
-    expect(result).toEqual({ secure: security !== "none", authenticated: auth !== "none", server: `127.0.0.1:${server.port}` });
+    expect(result).toEqual({ transport: "smtp", secure: security !== "none", authenticated: auth !== "none", server: `127.0.0.1:${server.port}` });
   }
   expect(server.messages.length).toBe(before.messages);
   expect(server.commands.filter((c) => c.command === "MAIL").length).toBe(before.mailCommands);

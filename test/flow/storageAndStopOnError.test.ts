@@ -14,6 +14,7 @@ describe("result storage", () => {
     const stored = (cognigy.input.mail as { result: Record<string, unknown> }).result;
     expect(stored).toEqual({
       success: true,
+      transport: "smtp",
       messageId: expect.stringMatching(/^<.+@flow\.example>$/),
       accepted: ["jane@example.com"],
       rejected: [],

@@ -13,6 +13,7 @@ const addresses = (count: number, local = (index: number) => `recipient${index}`
 
 const successResult = (to: string[], response = "250 2.0.0 OK"): SuccessResult => ({
   success: true,
+  transport: "smtp",
   messageId: "<id@example.com>",
   accepted: to,
   rejected: [],

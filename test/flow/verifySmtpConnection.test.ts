@@ -27,7 +27,7 @@ describe("Test SMTP Connection", () => {
   it("logs in with a password, sends nothing and stores the outcome", async () => {
     const cognigy = cognigyApiStandIn();
     await runVerifySmtpConnection(cognigy.api, { ...serverConfig(server, "starttls"), ...basicAuth(), storeLocation: "context", contextKey: "smtpCheck" });
-    expect(cognigy.context.smtpCheck).toEqual({ success: true, secure: true, authenticated: true, server: `127.0.0.1:${server.port}` });
+    expect(cognigy.context.smtpCheck).toEqual({ success: true, transport: "smtp", secure: true, authenticated: true, server: `127.0.0.1:${server.port}` });
     expect(server.messages).toHaveLength(0);
   });
 

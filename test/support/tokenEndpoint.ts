@@ -11,7 +11,12 @@
  *   endpoint.isValidToken(token); // wire into startSmtpTestServer({ auth: { tokens: (_u, t) => endpoint.isValidToken(t) } })
  *
  * The settings (failWith, delayMs, expiresIn, requiredScope, rotateRefreshToken, clients,
- * refreshTokens) are live: a test may change them on the handle between requests.
+ * refreshTokens, jwt) are live: a test may change them on the handle between requests.
+ *
+ * With `jwt` set, access tokens are JWT-shaped like the ones Microsoft Entra ID issues for the
+ * client-credentials grant, so a resource stand-in (graphStandIn.ts) can read aud and roles:
+ *   const endpoint = await startTokenEndpoint({ clients: { app: "s3cret" }, jwt: { roles: ["Mail.Send"] } });
+ *   decodeJwtPayload(token)?.roles; // ["Mail.Send"]
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -62,6 +67,22 @@ export interface IssuedToken {
   revoked: boolean;
 }
 
+/**
+ * Issue JWT-shaped access tokens instead of opaque ones. The claims follow Entra ID v1.0 access
+ * tokens for app-only (client-credentials) access: aud is the resource, i.e. the requested scope
+ * without its trailing "/.default"; appid is the client id; roles lists the application
+ * permissions and is left out when there are none ("Claims are present only if a value exists to
+ * fill it"); iss is the tenant's v1.0 STS. Source: Microsoft identity platform, "Access token
+ * claims reference" (https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference).
+ * The signature is random bytes: no resource stand-in verifies it, they ask isValidToken instead.
+ * The refresh_token grant gets the same shape (a simplification: Entra would issue a delegated
+ * token with scp instead of roles there).
+ */
+export interface JwtTokenOptions {
+  /** Application permissions put into the roles claim, e.g. ["Mail.Send"]. */
+  roles?: string[];
+}
+
 export interface TokenEndpointOptions {
   /** clientId -> clientSecret. */
   clients: Record<string, string>;
@@ -88,6 +109,8 @@ export interface TokenEndpointOptions {
    * "+", "%" or similar). "lenient": also accept the raw, unencoded id:secret.
    */
   basicEncoding?: "strict" | "lenient";
+  /** Issue JWT-shaped access tokens (see JwtTokenOptions). Default: opaque tokens. */
+  jwt?: JwtTokenOptions;
 }
 
 export interface TokenEndpoint {
@@ -103,6 +126,9 @@ export interface TokenEndpoint {
   delayMs: number;
   basicEncoding: "strict" | "lenient";
   echoRequest: boolean;
+  jwt?: JwtTokenOptions;
+  /** The tid claim of JWT tokens (a fresh GUID per endpoint). */
+  readonly tenantId: string;
   readonly issuedTokens: IssuedToken[];
   readonly requests: TokenRequestRecord[];
   readonly requestCount: number;
@@ -146,6 +172,21 @@ export function basicAuthHeader(clientId: string, clientSecret: string): string 
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, "utf8").toString("base64")}`;
 }
 
+/**
+ * The payload of a JWT-shaped token (header.payload.signature, base64url), or undefined when the
+ * token is not one. Reads claims only: nothing is verified.
+ */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    return isRecord(payload) ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startTokenEndpoint(options: TokenEndpointOptions): Promise<TokenEndpoint> {
   const endpoint = new TokenEndpointServer(options);
   await endpoint.listen();
@@ -172,6 +213,8 @@ class TokenEndpointServer implements TokenEndpoint {
   delayMs: number;
   basicEncoding: "strict" | "lenient";
   echoRequest: boolean;
+  jwt?: JwtTokenOptions;
+  readonly tenantId = crypto.randomUUID();
   readonly issuedTokens: IssuedToken[] = [];
   readonly requests: TokenRequestRecord[] = [];
 
@@ -192,6 +235,7 @@ class TokenEndpointServer implements TokenEndpoint {
     this.delayMs = options.delayMs ?? 0;
     this.basicEncoding = options.basicEncoding ?? "strict";
     this.echoRequest = options.echoRequest === true;
+    this.jwt = options.jwt;
     this.server = http.createServer((req, res) => this.handle(req, res));
     // Do not let idle keep-alive sockets hold the process open.
     this.server.keepAliveTimeout = 1000;
@@ -393,11 +437,13 @@ class TokenEndpointServer implements TokenEndpoint {
     refreshToken?: string,
   ): Outcome {
     const now = Date.now();
+    const grantedScope = scope ?? this.requiredScope;
     let accessToken: string;
     do {
-      accessToken = `at_${crypto.randomBytes(24).toString("base64url")}`;
+      accessToken = this.jwt
+        ? this.jwtToken(clientId, grantedScope, now, this.jwt)
+        : `at_${crypto.randomBytes(24).toString("base64url")}`;
     } while (this.byToken.has(accessToken));
-    const grantedScope = scope ?? this.requiredScope;
     const issued: IssuedToken = {
       accessToken,
       clientId,
@@ -423,6 +469,27 @@ class TokenEndpointServer implements TokenEndpoint {
         ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
       },
     };
+  }
+
+  /** A JWT-shaped token with Entra ID v1.0 app-only claims (see JwtTokenOptions). */
+  private jwtToken(clientId: string, scope: string | undefined, nowMs: number, options: JwtTokenOptions): string {
+    const iat = Math.floor(nowMs / 1000);
+    const aud = audienceOfScope(scope);
+    const roles = options.roles ?? [];
+    const header = { typ: "JWT", alg: "RS256" };
+    const payload = {
+      ...(aud !== undefined ? { aud } : {}),
+      // v1.0 tokens name the tenant's STS as issuer.
+      iss: `https://sts.windows.net/${this.tenantId}/`,
+      iat,
+      nbf: iat,
+      exp: iat + this.expiresIn,
+      appid: clientId,
+      ...(roles.length > 0 ? { roles: [...roles] } : {}),
+      tid: this.tenantId,
+    };
+    const encode = (value: object) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+    return `${encode(header)}.${encode(payload)}.${crypto.randomBytes(64).toString("base64url")}`;
   }
 
   private respond(res: http.ServerResponse, outcome: Outcome): void {
@@ -457,6 +524,20 @@ function withEchoedRequest(outcome: Outcome, rawBody: string, authorization: str
   const body = outcome.body as Record<string, unknown>;
   const description = typeof body.error_description === "string" ? body.error_description : "Request refused.";
   return { ...outcome, body: { ...body, error_description: `${description} Request: ${rawBody} Authorization: ${authorization ?? "none"}` } };
+}
+
+/**
+ * The resource a client-credentials scope names: "https://graph.microsoft.com/.default" ->
+ * "https://graph.microsoft.com". The grant asks for one resource's /.default, so the first scope
+ * value is the one that counts.
+ */
+function audienceOfScope(scope: string | undefined): string | undefined {
+  const first = scope?.split(/\s+/).find(Boolean);
+  return first?.replace(/\/\.default$/, "");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function oauthError(status: number, error: string, description: string): Outcome {

@@ -6,21 +6,13 @@ import { raceDeadline } from "../../deadline/raceDeadline";
 import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
+import type { SentMessage } from "../sentMessage";
 import type { SecretSet } from "../../result/redactSecrets";
 import { credentialFingerprint, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
 import { streamLargeContent } from "./streamLargeContent";
 import { transportCache } from "./transportCache";
 import { failureContext, planTransport, poolOptions, setConnectTimeouts, type TransportPlan } from "./transportPlan";
-
-/** What the server said about a sent message, as plain strings. */
-export interface SentMessage {
-  messageId: string;
-  accepted: string[];
-  rejected: string[];
-  response: string;
-  envelope: { from: string; to: string[] };
-}
 
 /**
  * Sends one message through the pooled transport for the config's server and credential, fetching
@@ -72,6 +64,7 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
 
 function toSentMessage(info: SMTPPoolSentMessageInfo): SentMessage {
   return {
+    transport: "smtp",
     messageId: String(info.messageId ?? ""),
     accepted: (info.accepted ?? []).map(String),
     rejected: (info.rejected ?? []).map(String),

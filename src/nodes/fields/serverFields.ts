@@ -1,12 +1,33 @@
-import type { INodeField } from "@cognigy/extension-tools/build/interfaces/descriptor";
+import type { INodeField, TNodeFieldCondition } from "@cognigy/extension-tools/build/interfaces/descriptor";
+import { DEFAULT_GRAPH_ENDPOINT } from "../../config/deliveryConfig";
 import { t } from "../localize";
 import { CUSTOM_SERVICE } from "../../config/emailService";
 import { emailServiceOptions } from "./emailServiceOptions";
 
-const whenCustom = { key: "emailService", value: CUSTOM_SERVICE };
+/** Saved before the Delivery field existed, a node has no value for it: SMTP, so "not Graph" rather than "SMTP". */
+const whenSmtp: TNodeFieldCondition = { key: "delivery", value: "graph", negate: true };
+const whenGraph: TNodeFieldCondition = { key: "delivery", value: "graph" };
+const whenCustom: TNodeFieldCondition = { and: [whenSmtp, { key: "emailService", value: CUSTOM_SERVICE }] };
 
-/** Which server to talk to: a well-known service or host, port and security by hand. */
+/** How the mail leaves, and for SMTP which server to talk to: a well-known service or host, port and security by hand. */
 export const serverFields: INodeField[] = [
+  {
+    key: "delivery",
+    type: "select",
+    label: t("Delivery", "Zustellung"),
+    description: t(
+      "SMTP sends through a mail server. Microsoft Graph sends through Microsoft 365 where SMTP AUTH is off; it needs OAuth2 Client Credentials with Mail.Send.",
+      "SMTP sendet über einen Mailserver. Microsoft Graph sendet über Microsoft 365, wo SMTP AUTH aus ist; nötig sind OAuth2 Client Credentials mit Mail.Send.",
+    ),
+    defaultValue: "smtp",
+    params: {
+      required: true,
+      options: [
+        { label: t("SMTP", "SMTP"), value: "smtp" },
+        { label: t("Microsoft Graph (Microsoft 365)", "Microsoft Graph (Microsoft 365)"), value: "graph" },
+      ],
+    },
+  },
   {
     key: "emailService",
     type: "select",
@@ -16,6 +37,7 @@ export const serverFields: INodeField[] = [
       "Der Anbieter des Postfachs, von dem gesendet wird. Wählen Sie Anderer SMTP-Dienst, um Host, Port und Sicherheit selbst einzugeben.",
     ),
     defaultValue: CUSTOM_SERVICE,
+    condition: whenSmtp,
     params: { required: true, options: emailServiceOptions() },
   },
   {
@@ -67,6 +89,7 @@ export const connectionOptionFields: INodeField[] = [
       "Trust a server whose certificate is signed by your own certificate authority. Paste the CA certificate in PEM format (-----BEGIN CERTIFICATE-----).",
       "Vertraut einem Server, dessen Zertifikat von Ihrer eigenen Zertifizierungsstelle signiert ist. Fügen Sie das CA-Zertifikat im PEM-Format ein.",
     ),
+    condition: whenSmtp,
     params: { multiline: true },
   },
   {
@@ -78,6 +101,7 @@ export const connectionOptionFields: INodeField[] = [
       "Akzeptiert jedes Serverzertifikat, auch selbstsignierte oder abgelaufene. Jeder auf dem Netzwerkweg könnte E-Mail und Passwort mitlesen. Besser ein eigenes CA-Zertifikat verwenden.",
     ),
     defaultValue: false,
+    condition: whenSmtp,
   },
   {
     key: "clientName",
@@ -87,6 +111,18 @@ export const connectionOptionFields: INodeField[] = [
       "The name this node announces to the server. Set it when the server rejects the default because containers often have no fully qualified host name.",
       "Der Name, mit dem sich der Knoten beim Server meldet. Setzen Sie ihn, wenn der Server den Standardnamen ablehnt, da Container oft keinen vollständigen Hostnamen haben.",
     ),
+    condition: whenSmtp,
+  },
+  {
+    key: "graphEndpoint",
+    type: "cognigyText",
+    label: t("Graph Endpoint", "Graph-Endpunkt"),
+    description: t(
+      "https://graph.microsoft.com, or a national cloud's: graph.microsoft.us, dod-graph.microsoft.us, microsoftgraph.chinacloudapi.cn. Use that cloud's token host too.",
+      "https://graph.microsoft.com oder der einer nationalen Cloud: graph.microsoft.us, dod-graph.microsoft.us, microsoftgraph.chinacloudapi.cn. Dazu deren Token-Host.",
+    ),
+    defaultValue: DEFAULT_GRAPH_ENDPOINT,
+    condition: whenGraph,
   },
   {
     key: "timeoutSeconds",
