@@ -12,6 +12,7 @@ import { runSendSmtpEmail } from "../src/execution/runSendSmtpEmail";
 import { runVerifySmtpConnection } from "../src/execution/runVerifySmtpConnection";
 import { closeAllTransports } from "../src/delivery";
 import { cognigyApiStandIn } from "../test/support/cognigyApiStandIn";
+import { startGraphStandIn } from "../test/support/graphStandIn";
 import { startSmtpTestServer } from "../test/support/smtpTestServer";
 import { testCa } from "../test/support/tlsFixtures";
 import { startTokenEndpoint } from "../test/support/tokenEndpoint";
@@ -22,7 +23,10 @@ const CLIENT_ID = "demo-client";
 const CLIENT_SECRET = "demo-client-secret";
 
 async function main(): Promise<number> {
-  const tokenEndpoint = await startTokenEndpoint({ clients: { [CLIENT_ID]: CLIENT_SECRET }, expiresIn: 3600 });
+  // Entra-shaped tokens (JWTs with the app's roles), as Microsoft issues them for client credentials.
+  const tokenEndpoint = await startTokenEndpoint({ clients: { [CLIENT_ID]: CLIENT_SECRET }, expiresIn: 3600, jwt: { roles: ["Mail.Send"] } });
+  // Microsoft Graph's sendMail, as Microsoft documents it (see test/support/graphStandIn.ts).
+  const graph = await startGraphStandIn({ isValidToken: tokenEndpoint.isValidToken, mailboxes: { [MAILBOX]: "licensed" } });
   const smtp = await startSmtpTestServer({
     security: "tls",
     auth: { users: { [MAILBOX]: PASSWORD }, tokens: (_user, token) => tokenEndpoint.isValidToken(token) },
@@ -39,6 +43,7 @@ async function main(): Promise<number> {
   try {
     console.log(`SMTP server (implicit TLS, AUTH required): ${smtp.host}:${smtp.port}`);
     console.log(`OAuth2 token endpoint: ${tokenEndpoint.url}`);
+    console.log(`Microsoft Graph stand-in: ${graph.url}`);
 
     const server = {
       emailService: "custom",
@@ -155,6 +160,42 @@ async function main(): Promise<number> {
     });
     show("Send SMTP Email (calendar invite) -> input.inviteResult", cognigy.input.inviteResult);
 
+    // 7. Microsoft 365 with SMTP AUTH turned off: the same kind of message through Microsoft Graph.
+    const viaGraph = {
+      delivery: "graph",
+      graphEndpoint: graph.url,
+      authMethod: "oauth2ClientCredentials",
+      // Scope left empty: the node asks for the Graph endpoint's .default scope.
+      clientCredentialsConnection: { tokenEndpointUrl: tokenEndpoint.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, user: MAILBOX },
+    };
+    await runVerifySmtpConnection(cognigy.api, { ...viaGraph, storeLocation: "input", inputKey: "graphTest" });
+    show("Test SMTP Connection (Microsoft Graph) -> input.graphTest", cognigy.input.graphTest);
+    await runSendSmtpEmail(cognigy.api, {
+      ...viaGraph,
+      to: "Jane Doe <jane@example.com>",
+      bcc: "audit@example.com",
+      subject: "Your booking ✈ Zürich (via Microsoft Graph)",
+      content: "<h1>Booking confirmed</h1><p>Sent through Microsoft Graph.</p>",
+      attachmentType: "text",
+      attachmentText: "Flight LX 318, seat 12A\n",
+      attachmentFileName: "booking.txt",
+      storeLocation: "input",
+      inputKey: "graphResult",
+    });
+    show("Send SMTP Email (Microsoft Graph) -> input.graphResult", cognigy.input.graphResult);
+    const handedOver = graph.accepted[0];
+    if (!handedOver) failures++;
+    else {
+      const file = join(outDir, "graph-message.eml");
+      writeFileSync(file, handedOver.mime);
+      console.log(`\n== Received by Microsoft Graph (as ${handedOver.mailbox}): ${file}, ${handedOver.mime.length} bytes, Bcc in the MIME handed over`);
+      for (const copy of handedOver.deliveries) {
+        const bccVisible = /^Bcc:/im.test(copy.raw.toString("latin1"));
+        console.log(`  delivered to ${copy.recipient}: Bcc header ${bccVisible ? "VISIBLE" : "removed"}`);
+        if (bccVisible) failures++;
+      }
+    }
+
     console.log("\n== Received by the SMTP server");
     smtp.messages.forEach((message, index) => {
       const file = join(outDir, `message-${index + 1}.eml`);
@@ -178,6 +219,7 @@ async function main(): Promise<number> {
     await closeAllTransports();
     await smtp.close();
     await tokenEndpoint.close();
+    await graph.close();
   }
   console.log(failures === 0 ? "\nDemo finished: every step succeeded." : `\nDemo finished with ${failures} failure(s).`);
   return failures === 0 ? 0 : 1;

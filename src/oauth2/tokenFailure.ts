@@ -9,7 +9,7 @@ import { quoteReply } from "../errors/quoteReply";
 import { ownError, SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../errors/SmtpEmailError";
 import { maskBase64Runs } from "../result/maskBase64Runs";
 import type { SecretSet } from "../result/redactSecrets";
-import { TokenHttpFailure } from "./tokenHttp";
+import { HttpRequestFailure } from "../http/boundedPost";
 
 export interface TokenFailureContext {
   /** Token endpoint as origin and path. */
@@ -90,9 +90,9 @@ interface TokenFailureFacts {
   tooLarge: boolean;
 }
 
-/** A request that got no usable answer (TokenHttpFailure), or an HTTP error answer as `{ status, payload }`. */
+/** A request that got no usable answer (HttpRequestFailure), or an HTTP error answer as `{ status, payload }`. */
 function readTokenFailure(error: unknown): TokenFailureFacts {
-  if (error instanceof TokenHttpFailure) {
+  if (error instanceof HttpRequestFailure) {
     return { timedOut: error.reason === "aborted", tooLarge: error.reason === "too-large", ...(error.systemCode && { libraryCode: error.systemCode }) };
   }
   const record = isRecord(error) ? error : {};

@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { startHttpFileServer, type HttpFileServer } from "../message/helpers/httpFileServer";
+import { startGraphStandIn, type GraphStandIn } from "../support/graphStandIn";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { startTokenEndpoint, type TokenEndpoint } from "../support/tokenEndpoint";
 import { TEST_CA_PEM } from "./helpers/fixtures";
@@ -29,6 +30,7 @@ const REFRESH_TOKEN = "rt_exit_refresh";
 let smtp: SmtpTestServer;
 let endpoint: TokenEndpoint;
 let files: HttpFileServer;
+let graph: GraphStandIn;
 
 beforeAll(async () => {
   endpoint = await startTokenEndpoint({ clients: { "cc-app": CC_SECRET, "refresh-app": REFRESH_SECRET }, refreshTokens: [REFRESH_TOKEN] });
@@ -36,10 +38,11 @@ beforeAll(async () => {
   smtp = await startSmtpTestServer({ security: "starttls", auth: { users: { alice: PASSWORD }, tokens: (_user, token) => endpoint.isValidToken(token) } });
   files = await startHttpFileServer();
   files.serve("/report.txt", { body: Buffer.from("quarterly numbers"), contentType: "text/plain" });
+  graph = await startGraphStandIn({ isValidToken: endpoint.isValidToken, mailboxes: { "alice@example.com": "licensed" } });
 });
 
 afterAll(async () => {
-  await Promise.all([smtp.close(), endpoint.close(), files.close()]);
+  await Promise.all([smtp.close(), endpoint.close(), files.close(), graph.close()]);
 });
 
 interface ChildRun {
@@ -112,6 +115,26 @@ const CASES: Array<[string, () => Record<string, unknown>]> = [
     }),
   ],
 ];
+
+test(
+  "a process that sends one mail through Microsoft Graph exits by itself right after its result",
+  async () => {
+    const before = graph.accepted.length;
+    const run = await runChild({
+      ...mail("exit graph"),
+      delivery: "graph",
+      graphEndpoint: graph.url,
+      timeoutSeconds: 10,
+      authMethod: "oauth2ClientCredentials",
+      clientCredentialsConnection: { tokenEndpointUrl: endpoint.url, clientId: "cc-app", clientSecret: CC_SECRET, user: "alice@example.com" },
+    });
+    expect(run.result).toMatchObject({ success: true });
+    expect(graph.accepted.length).toBe(before + 1);
+    expect(run.exitCode).toBe(0);
+    expect(run.exitAfterResultMs).toBeLessThan(EXIT_AFTER_RESULT_MS);
+  },
+  CHILD_LIMIT_MS + 5_000,
+);
 
 test.each(CASES)(
   "a process that sends one mail with %s exits by itself right after its result",
