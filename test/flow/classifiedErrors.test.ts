@@ -46,6 +46,7 @@ describe("errors that say the fix", () => {
     const error = await failureOf({ ...serverConfig(server, "starttls"), ...basicAuth() });
     expect(error).toMatchObject({ code: "authentication", responseCode: 535 });
     expect(error.hint).toMatch(/OAuth2 Client Credentials/);
+    expect(error.hint).toMatch(/Delivery Microsoft Graph/);
   });
 
   it("Microsoft 365 without SMTP.SendAsApp (535 5.7.3)", async () => {

@@ -185,7 +185,7 @@ describe("Graph's refusals, each with the fix", () => {
     const error = await failed(viaGraph({ clientCredentialsConnection: connection({ scope: "https://outlook.office365.com/.default" }) }));
     expect(error).toMatchObject({ code: "authentication", field: "clientCredentialsConnection", httpStatus: 401 });
     expect(error.message).toMatch(/InvalidAuthenticationToken/);
-    expect(error.hint).toMatch(/https:\/\/graph\.microsoft\.com\/\.default/);
+    expect(error.hint).toContain(`${graph.url}/.default`);
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

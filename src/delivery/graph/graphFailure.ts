@@ -26,6 +26,8 @@ export function isGraphTokenRejection(error: unknown): boolean {
 export interface GraphFailureContext {
   /** The endpoint's host, e.g. graph.microsoft.com. */
   endpoint: string;
+  /** The endpoint's origin, e.g. https://graph.microsoft.com: its `.default` is the scope a token needs. */
+  origin: string;
   /** The mailbox sent from. */
   mailbox: string;
   /** Where the mailbox came from: Custom From, or the connection's user. */
@@ -87,7 +89,7 @@ function answerFailure(answer: GraphAnswer, ctx: GraphFailureContext): SmtpEmail
       return fail(
         "authentication",
         "did not accept the access token",
-        "The token must be issued for Microsoft Graph: leave scope empty in the OAuth2 Client Credentials connection or set it to https://graph.microsoft.com/.default (the SMTP scope https://outlook.office365.com/.default is for another audience), and take the token endpoint and Graph Endpoint from the same cloud.",
+        `The token must be issued for Microsoft Graph: leave scope empty in the OAuth2 Client Credentials connection or set it to ${ctx.origin}/.default (the SMTP scope https://outlook.office365.com/.default is for another audience), and take the token endpoint and Graph Endpoint from the same cloud.`,
         CONNECTION_FIELD,
       );
     case 403:

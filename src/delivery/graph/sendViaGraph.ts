@@ -52,6 +52,7 @@ export async function sendViaGraph(config: TransportConfig, mail: Mail.Options, 
     const composeError = await composing.then(() => undefined, (failure: unknown) => failure);
     throw graphFailure(composeError ?? error, {
       endpoint: plan.host,
+      origin: plan.endpoint,
       mailbox,
       mailboxField: mailbox.toLowerCase() === plan.user.toLowerCase() ? "clientCredentialsConnection" : "from",
       secrets: registerToken(secrets ?? secretSetOf(config.auth), token),

@@ -11,7 +11,7 @@ interface KnownReply {
 const SMTP_AUTH_REPLIES: KnownReply[] = [
   {
     pattern: /5\.7\.139|basic authentication is disabled|SmtpClientAuthentication is disabled/i,
-    hint: "Microsoft 365 has basic authentication (SMTP AUTH with a password) turned off for this tenant or mailbox. Switch Authentication Method to OAuth2 Client Credentials (app with SMTP.SendAsApp), or have an admin enable Authenticated SMTP for the mailbox.",
+    hint: "Microsoft 365 has basic authentication (SMTP AUTH with a password) turned off for this tenant or mailbox. Switch Authentication Method to OAuth2 Client Credentials (app with SMTP.SendAsApp) and have an admin enable Authenticated SMTP for the mailbox, or, where SMTP AUTH must stay off, choose Delivery Microsoft Graph (app with Mail.Send).",
   },
   {
     pattern: /5\.7\.3\b/i,
