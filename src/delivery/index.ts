@@ -11,15 +11,55 @@ import type Mail from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../config/transportConfig";
 import type { Deadline } from "../deadline/deadline";
 import { tokenCache } from "../oauth2/tokenCache";
+import type { TokenSource } from "../oauth2/tokenSource";
 import type { SecretSet } from "../result/redactSecrets";
+import { planGraph } from "./graph/graphPlan";
 import type { VerifiedGraphAccess } from "./graph/verifyGraph";
 import type { SentMessage } from "./sentMessage";
+import { startEarlySend } from "./smtp/earlySend";
 import { sendMail as sendViaSmtp } from "./smtp/sendMail";
 import { transportCache } from "./smtp/transportCache";
-import { verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
+import { planTransport } from "./smtp/transportPlan";
+import { serverOffersSmtpUtf8, verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
 
 export { serverOffersSmtpUtf8 } from "./smtp/verifyConnection";
 export type { SentMessage } from "./sentMessage";
+
+/** A send begun before its message is ready: what can wait on the network has started. */
+export interface PreparedDelivery {
+  /** Sends the finished message. Rejects with an SmtpEmailError only. */
+  send(mail: Mail.Options): Promise<SentMessage>;
+  /** Whether the SMTP server takes internationalized addresses (SMTPUTF8). */
+  offersSmtpUtf8(): Promise<boolean>;
+  /** The message could not be built: whatever was set up goes away without sending anything. */
+  cancel(): void;
+}
+
+/**
+ * Starts what a send can do before its message exists, right after the config was validated:
+ * for the first SMTP send to a server in this process, the whole session set-up (see startEarlySend);
+ * otherwise the token request, when the token is not cached. Throws an SmtpEmailError for a config
+ * the plan refuses (a malformed CA certificate); opens nothing then.
+ */
+export function prepareDelivery(config: TransportConfig, deadline: Deadline, secrets: SecretSet): PreparedDelivery {
+  if (config.delivery.kind === "smtp") {
+    const plan = planTransport(config);
+    if (transportCache.claimFirstUse(plan.slotKey)) return startEarlySend(config, plan, deadline, secrets);
+    prefetchToken(plan.tokenSource, deadline);
+  } else {
+    prefetchToken(planGraph(config).tokenSource, deadline);
+  }
+  return {
+    send: (mail) => sendMail(config, mail, deadline, secrets),
+    offersSmtpUtf8: () => serverOffersSmtpUtf8(config, deadline),
+    cancel: () => undefined,
+  };
+}
+
+/** A token the send will need, asked for now; the send joins the same request (or finds it cached). */
+function prefetchToken(source: TokenSource | undefined, deadline: Deadline): void {
+  if (source) tokenCache.get(source, deadline.abortWatch).catch(() => undefined);
+}
 
 export type VerifiedConnection = (VerifiedSmtpConnection & { transport: "smtp" }) | VerifiedGraphAccess;
 

@@ -10,7 +10,7 @@ import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
 import { storeResult } from "./storeResult";
 import { authenticatedUser } from "../config/authenticatedUser";
-import { sendMail, serverOffersSmtpUtf8 } from "../delivery";
+import { prepareDelivery, sendMail, type PreparedDelivery } from "../delivery";
 import type { CognigyApi } from "./cognigyApi";
 import { createDeadline } from "../deadline/deadline";
 import { nodeLog, type LogLevel } from "./nodeLog";
@@ -64,7 +64,10 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seam
 async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, secrets: SecretSet, seams: AttachmentSeams): Promise<SendResult> {
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
+  let delivery: PreparedDelivery | undefined;
   try {
+    // What waits on the network (connection, TLS, token) starts now and runs while the message is prepared.
+    delivery = prepareDelivery(config.transport, deadline, secrets);
     const defaultFrom = authenticatedUser(config.transport.auth);
     // The usual mail (no attachments, its text given) is ready at once: no await on the way to the server.
     const mail =
@@ -72,15 +75,19 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       (await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams }));
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     // Graph has no server to ask; it answers for itself.
-    if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await serverOffersSmtpUtf8(config.transport, deadline))) {
+    if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await delivery.offersSmtpUtf8())) {
       throw new SmtpEmailError(
         "address",
         "An address has non-ASCII characters before the @, and the server does not support internationalized addresses (SMTPUTF8). Nothing was sent.",
         "Use an ASCII address for this recipient or sender, or send through a server that supports SMTPUTF8.",
       );
     }
+    const prepared = delivery;
+    // Handed over: from here the delivery answers for its session, a retry goes through the pool.
+    delivery = undefined;
+    let attempts = 0;
     const sent = await retryTransient(
-      () => sendMail(config.transport, mail, deadline, secrets),
+      () => (attempts++ === 0 ? prepared.send(mail) : sendMail(config.transport, mail, deadline, secrets)),
       deadline,
       asSmtpEmailError,
       (error, retry) => log("warn", `transient failure (${error.message}); retry ${retry} of 2.`),
@@ -98,6 +105,8 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       durationMs: Date.now() - started,
     };
   } catch (error) {
+    // The message could not be built (or was refused before sending): nothing went out, the prepared session says QUIT.
+    delivery?.cancel();
     return failureResult(asSmtpEmailError(error));
   } finally {
     deadline.dispose();

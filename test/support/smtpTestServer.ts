@@ -205,6 +205,8 @@ export interface SmtpTestServer extends SmtpTestServerBehaviour {
   readonly serverErrors: Error[];
   /** Exceptions thrown by test hooks (the client got a 451 for them). */
   readonly hookErrors: unknown[];
+  /** Holds the greeting of every new connection (the TCP connection is accepted) until the returned function is called. */
+  holdGreeting(): () => void;
   /** Resolves with the messages once at least `count` have arrived; rejects after `timeoutMs` (default 5000). */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   /** Forgets the recorded messages, attempts, commands and counters. */
@@ -296,6 +298,8 @@ abstract class BaseServer implements SmtpTestServer {
 
   /** The listening net.Server that accepts the TCP connections. */
   protected abstract get netServer(): net.Server;
+
+  abstract holdGreeting(): () => void;
 
   async listen(): Promise<void> {
     const srv = this.netServer;
@@ -389,6 +393,17 @@ abstract class BaseServer implements SmtpTestServer {
 
 /** smtp-server based implementation. */
 class RealSmtpServer extends BaseServer {
+  private greetingHeld?: Promise<void>;
+
+  holdGreeting(): () => void {
+    let release!: () => void;
+    this.greetingHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.greetingHeld = undefined;
+      release();
+    };
+  }
+
   private readonly smtp: SMTPServer;
   private readonly auth?: SmtpTestServerAuth;
   private readonly sizeLimit?: number;
@@ -429,6 +444,10 @@ class RealSmtpServer extends BaseServer {
       socketTimeout: options.socketTimeoutMs ?? 30_000,
       closeTimeout: 1_000,
       logger: this.makeLogger(),
+      onConnect: (_session, callback) => {
+        if (this.greetingHeld) void this.greetingHeld.then(() => callback());
+        else callback();
+      },
       onAuth: (auth, session, callback) => this.handleAuth(auth, session, callback),
       onMailFrom: (address, session, callback) => this.handleMailFrom(address, session, callback),
       onRcptTo: (address, session, callback) => this.handleRcptTo(address, session, callback),
@@ -650,6 +669,11 @@ class RealSmtpServer extends BaseServer {
 
 /** Raw TCP listener that never greets, for greeting/connection timeout tests. */
 class SilentServer extends BaseServer {
+  /** It never greets anyway. */
+  holdGreeting(): () => void {
+    return () => undefined;
+  }
+
   private readonly server = net.createServer((socket) => {
     // Swallow resets from clients that give up.
     socket.on("error", () => undefined);

@@ -140,6 +140,8 @@ export interface TokenEndpoint {
   revoke(token: string): void;
   /** Answer the next `times` requests (default 1) with `failure`, before `failWith` is considered. */
   failNext(failure: TokenErrorResponse, times?: number): void;
+  /** Holds every answer (requests are still recorded) until the returned function is called. */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -492,7 +494,22 @@ class TokenEndpointServer implements TokenEndpoint {
     return `${encode(header)}.${encode(payload)}.${crypto.randomBytes(64).toString("base64url")}`;
   }
 
+  private held?: Promise<void>;
+
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   private respond(res: http.ServerResponse, outcome: Outcome): void {
+    if (this.held) {
+      void this.held.then(() => this.respond(res, outcome));
+      return;
+    }
     const send = () => {
       if (res.destroyed) return;
       const isJson = typeof outcome.body !== "string";

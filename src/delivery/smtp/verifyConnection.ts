@@ -1,5 +1,4 @@
-import { Socket } from "node:net";
-import SMTPConnection, { type SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
+import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { registerToken } from "../../oauth2/tokenSecrets";
@@ -8,16 +7,8 @@ import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
-import { connectTimeouts, failureContext, planTransport, remainingLimitMs, type TransportPlan } from "./transportPlan";
-
-/** How long to wait for the reply to QUIT before hanging up anyway. */
-const QUIT_GRACE_MS = 1_000;
-
-/** What the session learned beyond the public outcome. */
-interface SessionFacts extends Omit<VerifiedConnection, "server"> {
-  /** The EHLO keywords the server announced, e.g. "SMTPUTF8". */
-  extensions: string[];
-}
+import { SmtpSession, type SessionFacts } from "./smtpSession";
+import { failureContext, planTransport, type TransportPlan } from "./transportPlan";
 
 export interface VerifiedConnection {
   /** The session ended up encrypted (implicit TLS or STARTTLS). */
@@ -69,52 +60,16 @@ export async function serverOffersSmtpUtf8(config: TransportConfig, deadline: De
   }
 }
 
-/** nodemailer keeps the socket in a field its types do not declare; a TLS socket's unref reaches the TCP socket beneath. */
-function unrefSocket(connection: SMTPConnection): void {
-  const socket = (connection as unknown as { _socket?: unknown })._socket;
-  if (socket instanceof Socket) socket.unref();
-}
-
-/** nodemailer keeps the EHLO keywords in a field its types do not declare; tests pin this down. */
-function announcedExtensions(connection: SMTPConnection): string[] {
-  const extensions = (connection as unknown as { _supportedExtensions?: unknown })._supportedExtensions;
-  return Array.isArray(extensions) ? extensions.map((keyword) => String(keyword).toUpperCase()) : [];
-}
-
-function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<SessionFacts> {
-  deadline.check(step);
-  const connection = new SMTPConnection({ ...plan.connection, ...connectTimeouts(deadline), socketTimeout: remainingLimitMs(deadline) });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (error: unknown, outcome?: SessionFacts) => {
-      if (settled) return;
-      settled = true;
-      deadline.forget(onAbort);
-      // The goodbye (or teardown) is no reason to keep a finished process alive.
-      unrefSocket(connection);
-      if (outcome) {
-        connection.quit();
-        setTimeout(() => connection.close(), QUIT_GRACE_MS).unref();
-        resolve(outcome);
-      } else {
-        connection.close();
-        reject(error);
-      }
-    };
-    const onAbort = () => finish(deadline.timeoutError(step));
-    deadline.whenExpired(onAbort);
-    // Every failure also arrives here; without a listener an "error" event would crash the process.
-    connection.on("error", (error: unknown) => finish(error));
-    connection.once("end", () => finish(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })));
-    connection.connect((error) => {
-      if (error) return finish(error);
-      const facts = () => ({ secure: connection.secure, extensions: announcedExtensions(connection) });
-      if (!login) return finish(undefined, { ...facts(), authenticated: false });
-      // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
-      connection.login(login, (loginError) => {
-        if (loginError) finish(loginError);
-        else finish(undefined, { ...facts(), authenticated: true });
-      });
-    });
-  });
+async function connectAndLogin(plan: TransportPlan, login: SMTPConnectionAuth | undefined, deadline: Deadline, step: string): Promise<SessionFacts & { authenticated: boolean }> {
+  const session = new SmtpSession(plan, deadline, step);
+  try {
+    const facts = await session.opened;
+    // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
+    if (login) await session.login(login);
+    session.goodbye();
+    return { ...facts, authenticated: login !== undefined };
+  } catch (error) {
+    session.abort();
+    throw error;
+  }
 }

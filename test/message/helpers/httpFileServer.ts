@@ -13,6 +13,8 @@ export interface FileRoute {
   stall?: boolean;
   /** Wait this long between 64 KB pieces, like a real network: loopback would otherwise hand a whole file to the kernel's buffers at once. */
   paceMs?: number;
+  /** Answer only once this settles (the request is recorded at once). */
+  gate?: Promise<void>;
 }
 
 /**
@@ -50,6 +52,14 @@ export async function startHttpFileServer(): Promise<HttpFileServer> {
       res.end("not found");
       return;
     }
+    if (route.gate) {
+      const gate = route.gate;
+      void gate.then(() => answer(route, path, req, res));
+      return;
+    }
+    answer(route, path, req, res);
+  });
+  const answer = (route: FileRoute, path: string, req: http.IncomingMessage, res: http.ServerResponse): void => {
     const body = route.gzip ? zlib.gzipSync(route.body) : route.body;
     const headers: http.OutgoingHttpHeaders = {};
     if (route.contentType) headers["Content-Type"] = route.contentType;
@@ -84,7 +94,7 @@ export async function startHttpFileServer(): Promise<HttpFileServer> {
     res.on("error", () => undefined);
     req.socket.on("error", () => undefined);
     writeMore();
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;

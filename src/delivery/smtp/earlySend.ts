@@ -1,0 +1,108 @@
+import Mail, { type Transport } from "nodemailer/lib/mailer";
+import type { TransportConfig } from "../../config/transportConfig";
+import type { Deadline } from "../../deadline/deadline";
+import { raceDeadline } from "../../deadline/raceDeadline";
+import { tokenCache, type TokenLookup } from "../../oauth2/tokenCache";
+import { registerToken } from "../../oauth2/tokenSecrets";
+import type { SecretSet } from "../../result/redactSecrets";
+import type { SentMessage } from "../sentMessage";
+import { sendMail } from "./sendMail";
+import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
+import { smtpFailure } from "./smtpFailure";
+import { SmtpSession } from "./smtpSession";
+import { streamLargeContent } from "./streamLargeContent";
+import { warmSecureContext } from "./tlsSettings";
+import { failureContext, type TransportPlan } from "./transportPlan";
+
+/** A send whose connection is being set up while its message is still being prepared. */
+export interface EarlySend {
+  /** Sends the finished message on the prepared session, then says goodbye. Rejects with an SmtpEmailError only. */
+  send(mail: Mail.Options): Promise<SentMessage>;
+  /** Whether the server announced SMTPUTF8 (read from the session's EHLO, no connection of its own). */
+  offersSmtpUtf8(): Promise<boolean>;
+  /** The message could not be built: QUIT without having sent anything. */
+  cancel(): void;
+}
+
+/**
+ * The first send to a server in this process: nothing is pooled yet, so the whole set-up is ahead.
+ * It starts at once, on a session of its own: TCP, greeting, EHLO, STARTTLS or TLS, and for OAuth2
+ * the token request beside it (the token is needed only at AUTH), then the login. The custom CA's
+ * secure context is built while the first answers are on their way. The message goes out (MAIL FROM
+ * and on) only when `send` hands it over, complete. Later sends use the pool.
+ */
+export function startEarlySend(config: TransportConfig, plan: TransportPlan, deadline: Deadline, secrets: SecretSet): EarlySend {
+  const step = `sending via ${plan.server}`;
+  const source = plan.tokenSource;
+  const lookup: Promise<TokenLookup> | undefined = source && raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, `getting an access token from ${source.endpoint}`);
+  const session = new SmtpSession(plan, deadline, step);
+  // The TLS handshake needs it only after the greeting (STARTTLS) or the TCP handshake: build it in between.
+  setImmediate(() => warmSecureContext(plan.connection.tls));
+  let token: TokenLookup | undefined;
+  const loggedIn = (async () => {
+    await session.opened;
+    token = lookup && (await lookup);
+    if (token) registerToken(secrets, token.token);
+    const login = connectionLogin(config.auth, token?.token);
+    // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
+    if (login) await session.login(login);
+  })();
+  // Awaited by send; until then a failure must not be an unhandled rejection.
+  loggedIn.catch(() => undefined);
+
+  return {
+    async send(mail) {
+      try {
+        await loggedIn;
+        const sent = await sendOnSession(session, mail);
+        session.goodbye();
+        return sent;
+      } catch (error) {
+        session.abort();
+        // A cached token the server rejects may have been revoked: the pooled path asks for a new one, once.
+        if (source?.renewable && token?.fromCache && isSmtpTokenRejection(error)) {
+          tokenCache.invalidate(source.key, token.token.accessToken);
+          return sendMail(config, mail, deadline, secrets);
+        }
+        throw smtpFailure(error, failureContext(plan, config, token?.token, deadline, step));
+      }
+    },
+    async offersSmtpUtf8() {
+      try {
+        return (await session.opened).extensions.includes("SMTPUTF8");
+      } catch (error) {
+        session.abort();
+        throw smtpFailure(error, failureContext(plan, config, token?.token, deadline, step));
+      }
+    },
+    cancel: () => session.goodbye(),
+  };
+}
+
+/**
+ * nodemailer's own pipeline (the Mail front and its composer, as for the pool) ending in a transport
+ * that sends on the prepared session, as nodemailer's pool resource does on its connection.
+ */
+function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMessage> {
+  const transport: Transport<SentMessage> = {
+    name: "SMTP (prepared session)",
+    version: "1",
+    send: (message, done) => {
+      const envelope = message.message.getEnvelope();
+      const messageId = message.message.messageId();
+      session.send(envelope, message.message.createReadStream()).then(
+        (info) =>
+          done(null, {
+            transport: "smtp",
+            messageId,
+            accepted: info.accepted.map(String),
+            rejected: info.rejected.map(String),
+            response: String(info.response ?? ""),
+            envelope: { from: envelope.from === false ? "" : String(envelope.from), to: envelope.to.map(String) },
+          }),
+        (error: Error) => done(error),
+      );
+    },
+  };
+  return new Mail(transport, { disableFileAccess: true, disableUrlAccess: true }).sendMail(streamLargeContent(mail));
+}
