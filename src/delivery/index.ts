@@ -17,8 +17,7 @@ import { planGraph } from "./graph/graphPlan";
 import type { VerifiedGraphAccess } from "./graph/verifyGraph";
 import type { SentMessage } from "./sentMessage";
 import { startEarlySend } from "./smtp/earlySend";
-import { sendMail as sendViaSmtp } from "./smtp/sendMail";
-import { transportCache } from "./smtp/transportCache";
+import { claimFirstUse, forgetUses } from "./smtp/firstUse";
 import { planTransport } from "./smtp/transportPlan";
 import { serverOffersSmtpUtf8, verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
 
@@ -33,6 +32,8 @@ export interface PreparedDelivery {
   offersSmtpUtf8(): Promise<boolean>;
   /** The message could not be built: whatever was set up goes away without sending anything. */
   cancel(): void;
+  /** True while a connection of its own is being set up (a cold send): worth giving it turns of the event loop. */
+  readonly connecting: boolean;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface PreparedDelivery {
 export function prepareDelivery(config: TransportConfig, deadline: Deadline, secrets: SecretSet): PreparedDelivery {
   if (config.delivery.kind === "smtp") {
     const plan = planTransport(config);
-    if (transportCache.claimFirstUse(plan.slotKey)) return startEarlySend(config, plan, deadline, secrets);
+    if (claimFirstUse(plan.slotKey)) return startEarlySend(config, plan, deadline, secrets);
     prefetchToken(plan.tokenSource, deadline);
   } else {
     prefetchToken(planGraph(config).tokenSource, deadline);
@@ -53,6 +54,7 @@ export function prepareDelivery(config: TransportConfig, deadline: Deadline, sec
     send: (mail) => sendMail(config, mail, deadline, secrets),
     offersSmtpUtf8: () => serverOffersSmtpUtf8(config, deadline),
     cancel: () => undefined,
+    connecting: false,
   };
 }
 
@@ -63,13 +65,20 @@ function prefetchToken(source: TokenSource | undefined, deadline: Deadline): voi
 
 export type VerifiedConnection = (VerifiedSmtpConnection & { transport: "smtp" }) | VerifiedGraphAccess;
 
+type SmtpPool = typeof import("./smtp/pool");
+/** The pooled SMTP delivery, once loaded: a cold send connects on a session of its own before any of it loads. */
+let pool: SmtpPool | undefined;
+const loadPool = (): Promise<SmtpPool> => import("./smtp/pool").then((loaded) => (pool = loaded));
+
 /**
  * Sends one message by the config's delivery. Rejects with an SmtpEmailError only; each token used is added to `secrets`.
- * The Graph delivery loads on its first use: a process that sends by SMTP never compiles it.
+ * The Graph delivery loads on its first use, and so does the pool: neither is compiled before it is needed.
  */
 export function sendMail(config: TransportConfig, mail: Mail.Options, deadline: Deadline, secrets?: SecretSet): Promise<SentMessage> {
   if (config.delivery.kind === "graph") return import("./graph/sendViaGraph").then(({ sendViaGraph }) => sendViaGraph(config, mail, deadline, secrets));
-  return sendViaSmtp(config, mail, deadline, secrets);
+  // Loaded: no await of its own on the warm path.
+  if (pool) return pool.sendMail(config, mail, deadline, secrets);
+  return loadPool().then((loaded) => loaded.sendMail(config, mail, deadline, secrets));
 }
 
 /** Checks everything a send would need without sending. Rejects with an SmtpEmailError only. */
@@ -78,18 +87,23 @@ export async function verifyConnection(config: TransportConfig, deadline: Deadli
   return { ...(await verifySmtp(config, deadline, secrets)), transport: "smtp" };
 }
 
-/** Closes every pooled SMTP connection of the process, also ones still sending. Call at shutdown (demo, tests' afterAll). */
-export function closeAllTransports(): Promise<void> {
-  return transportCache.closeAll();
+/**
+ * Closes every pooled SMTP connection of the process, also ones still sending, and forgets which servers
+ * were sent to (the next send to each is a first one again). Call at shutdown (demo, tests' afterAll).
+ */
+export async function closeAllTransports(): Promise<void> {
+  forgetUses();
+  // Loaded if it was not: code may have used the pool's modules directly (tests, benchmarks).
+  await (pool ?? (await loadPool())).transportCache.closeAll();
 }
 
 /** Closes all transports and forgets all cached tokens, rotated refresh tokens included. For tests. */
 export async function resetCaches(): Promise<void> {
-  await transportCache.closeAll();
+  await closeAllTransports();
   tokenCache.clear();
 }
 
 /** How many credentials have cached tokens and how many transports are open. For tests and diagnostics. */
 export function cacheStats(): { tokens: number; transports: { inService: number; retiring: number } } {
-  return { tokens: tokenCache.size, transports: transportCache.stats() };
+  return { tokens: tokenCache.size, transports: pool?.transportCache.stats() ?? { inService: 0, retiring: 0 } };
 }

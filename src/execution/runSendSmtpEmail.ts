@@ -5,6 +5,7 @@ import { secretSetOf } from "../config/secretsOf";
 import { parseSendSmtpEmailConfig, type SendSmtpEmailConfig } from "../config/sendSmtpEmailConfig";
 import { SmtpEmailError } from "../errors/SmtpEmailError";
 import { buildMailOptions, readyMailOptions } from "../message/buildMailOptions";
+import { resolveRecipients } from "../message/recipients";
 import { requiresSmtpUtf8 } from "../message/smtpUtf8";
 import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
@@ -66,13 +67,19 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
   const deadline = createDeadline(config.transport.options.timeoutMs);
   let delivery: PreparedDelivery | undefined;
   try {
+    const defaultFrom = authenticatedUser(config.transport.auth);
+    // Addresses are part of the config: a bad one opens no connection (checked once per remembered config).
+    resolveRecipients(config.message, defaultFrom);
     // What waits on the network (connection, TLS, token) starts now and runs while the message is prepared.
     delivery = prepareDelivery(config.transport, deadline, secrets);
-    const defaultFrom = authenticatedUser(config.transport.auth);
     // The usual mail (no attachments, its text given) is ready at once: no await on the way to the server.
-    const mail =
-      readyMailOptions(config.message, config.attachments, defaultFrom) ??
-      (await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams }));
+    let mail = readyMailOptions(config.message, config.attachments, defaultFrom);
+    if (!mail) {
+      // One turn of the event loop first: Node opens a socket on the next tick, and the promise chain of
+      // building the message (converter loading, conversion) would otherwise hold that tick back until it ends.
+      if (delivery.connecting) await new Promise((resolve) => setImmediate(resolve));
+      mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams });
+    }
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     // Graph has no server to ask; it answers for itself.
     if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await delivery.offersSmtpUtf8())) {

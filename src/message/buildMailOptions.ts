@@ -1,5 +1,5 @@
 import type Mail from "nodemailer/lib/mailer";
-import { prepareAttachments, type AttachmentSeams } from "../attachments";
+import type { AttachmentSeams } from "../attachments";
 import type { AttachmentLimits, AttachmentSpec } from "../config/attachmentSpecs";
 import type { MessageConfig } from "../config/sendSmtpEmailConfig";
 import type { Deadline } from "../deadline/deadline";
@@ -32,7 +32,8 @@ export async function buildMailOptions(
   const ready = readyMailOptions(message, attachments, context.defaultFrom);
   if (ready) return ready;
   const body = readyBody(message) ?? (await messageBody(message));
-  const files = attachments.length === 0 ? [] : await prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
+  // The attachment kinds (and nodemailer's MIME parts that some need) load only for mails that have attachments.
+  const files = attachments.length === 0 ? [] : await (await import("../attachments")).prepareAttachments(attachments, limits, context.deadline, context.attachmentSeams);
   const recipients = resolveRecipients(message, context.defaultFrom);
   const mail = composeMailOptions(message, recipients, body, files);
   // A text derived from the HTML once is the same for every later send of this config.

@@ -126,7 +126,9 @@ describe("errors that say the fix", () => {
     expect(error.code).toBe("token");
     expect(error.message).toContain(String((failure.body as { error: string }).error));
     expect(error.hint).toMatch(hint);
-    expect(server.connections).toBe(0);
+    // The connection was set up beside the token request; without a token it never logs in, nor sends.
+    expect(server.authAttempts).toHaveLength(0);
+    expect(server.commands.filter((command) => command.command === "MAIL")).toHaveLength(0);
   });
 
   it("a rejected recipient", async () => {
@@ -158,6 +160,8 @@ describe("errors that say the fix", () => {
     const error = await failureOf({ ...withPassword(server), content: `${"<div>".repeat(100_000)}x${"</div>".repeat(100_000)}` });
     expect(error).toMatchObject({ code: "configuration", field: "content" });
     expect(error.message).toMatch(/more than 128 levels deep/);
-    expect(server.connections).toBe(0);
+    // Found while the message was prepared, beside the connection: nothing is sent.
+    expect(server.commands.filter((command) => command.command === "MAIL")).toHaveLength(0);
+    expect(server.dataCount).toBe(0);
   });
 });

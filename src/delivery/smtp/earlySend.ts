@@ -1,4 +1,5 @@
-import Mail, { type Transport } from "nodemailer/lib/mailer";
+import type Mail from "nodemailer/lib/mailer";
+import type { Transport } from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
@@ -6,7 +7,6 @@ import { tokenCache, type TokenLookup } from "../../oauth2/tokenCache";
 import { registerToken } from "../../oauth2/tokenSecrets";
 import type { SecretSet } from "../../result/redactSecrets";
 import type { SentMessage } from "../sentMessage";
-import { sendMail } from "./sendMail";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
 import { SmtpSession } from "./smtpSession";
@@ -22,6 +22,7 @@ export interface EarlySend {
   offersSmtpUtf8(): Promise<boolean>;
   /** The message could not be built: QUIT without having sent anything. */
   cancel(): void;
+  readonly connecting: true;
 }
 
 /**
@@ -35,15 +36,21 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
   const step = `sending via ${plan.server}`;
   const source = plan.tokenSource;
   const lookup: Promise<TokenLookup> | undefined = source && raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, `getting an access token from ${source.endpoint}`);
+  // Awaited after the session opened; a token failure before that must not be an unhandled rejection.
+  lookup?.catch(() => undefined);
   const session = new SmtpSession(plan, deadline, step);
-  // The TLS handshake needs it only after the greeting (STARTTLS) or the TCP handshake: build it in between.
-  setImmediate(() => warmSecureContext(plan.connection.tls));
+  // While the first answers are on their way: the secure context (needed from STARTTLS or the TLS
+  // handshake on), and nodemailer's Mail front with its composer (needed once the message is handed over).
+  setImmediate(() => {
+    warmSecureContext(plan.connection.tls);
+    void import("nodemailer/lib/mailer").catch(() => undefined);
+  });
   let token: TokenLookup | undefined;
   const loggedIn = (async () => {
     await session.opened;
     token = lookup && (await lookup);
     if (token) registerToken(secrets, token.token);
-    const login = connectionLogin(config.auth, token?.token);
+    const login = await connectionLogin(config.auth, token?.token);
     // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
     if (login) await session.login(login);
   })();
@@ -62,7 +69,7 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
         // A cached token the server rejects may have been revoked: the pooled path asks for a new one, once.
         if (source?.renewable && token?.fromCache && isSmtpTokenRejection(error)) {
           tokenCache.invalidate(source.key, token.token.accessToken);
-          return sendMail(config, mail, deadline, secrets);
+          return (await import("./sendMail")).sendMail(config, mail, deadline, secrets);
         }
         throw smtpFailure(error, failureContext(plan, config, token?.token, deadline, step));
       }
@@ -76,6 +83,7 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
       }
     },
     cancel: () => session.goodbye(),
+    connecting: true,
   };
 }
 
@@ -83,7 +91,9 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
  * nodemailer's own pipeline (the Mail front and its composer, as for the pool) ending in a transport
  * that sends on the prepared session, as nodemailer's pool resource does on its connection.
  */
-function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMessage> {
+async function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMessage> {
+  // Loaded now, while the session is already connecting, rather than before it.
+  const { default: MailFront } = await import("nodemailer/lib/mailer");
   const transport: Transport<SentMessage> = {
     name: "SMTP (prepared session)",
     version: "1",
@@ -104,5 +114,5 @@ function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMe
       );
     },
   };
-  return new Mail(transport, { disableFileAccess: true, disableUrlAccess: true }).sendMail(streamLargeContent(mail));
+  return new MailFront(transport, { disableFileAccess: true, disableUrlAccess: true }).sendMail(streamLargeContent(mail));
 }

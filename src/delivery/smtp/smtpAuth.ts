@@ -1,6 +1,6 @@
 import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { SMTPTransportAuthOptions } from "nodemailer/lib/smtp-transport";
-import XOAuth2, { type XOAuth2ProvisionCallback } from "nodemailer/lib/xoauth2";
+import type { XOAuth2ProvisionCallback } from "nodemailer/lib/xoauth2";
 import { secretSetOf } from "../../config/secretsOf";
 import type { AuthConfig } from "../../config/transportConfig";
 import { credentialHash } from "../../oauth2/credentialHash";
@@ -63,7 +63,7 @@ export function transportAuth(auth: AuthConfig, token: IssuedToken | undefined):
 }
 
 /** The same credentials as a login for a single SMTPConnection (used to verify without sending). */
-export function connectionLogin(auth: AuthConfig, token: IssuedToken | undefined): SMTPConnectionAuth | undefined {
+export async function connectionLogin(auth: AuthConfig, token: IssuedToken | undefined): Promise<SMTPConnectionAuth | undefined> {
   switch (auth.method) {
     case "none":
       return undefined;
@@ -73,6 +73,8 @@ export function connectionLogin(auth: AuthConfig, token: IssuedToken | undefined
     }
     default: {
       const user = auth.connection.user;
+      // Loaded by OAuth2 logins only, once their token is there: not on the way to a cold connect.
+      const { default: XOAuth2 } = await import("nodemailer/lib/xoauth2");
       const oauth2 = new XOAuth2({ user, accessToken: token?.accessToken, provisionCallback: reportRejection });
       return { type: "OAUTH2", user, oauth2, method: "XOAUTH2" };
     }

@@ -1,13 +1,12 @@
 import { Socket } from "node:net";
 import Mail from "nodemailer/lib/mailer";
 import SMTPPool, { type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
+import { forgetUses, markUsed } from "./firstUse";
+import { IDLE_CLOSE_MS } from "./transportPlan";
 
-/** A pooled transport nobody used for this long is closed: it frees the server's connection slots. */
-export const IDLE_CLOSE_MS = 30_000;
 /** Open pooled transports at most (each up to three connections); the least recently used one closes first. */
 export const MAX_TRANSPORTS = 32;
-/** Slot keys remembered as used; only a key forgotten (or never seen) gets a session of its own again. */
-const MAX_REMEMBERED_FIRST_USES = 1_000;
+
 
 export type PooledMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
 
@@ -44,8 +43,6 @@ export class TransportCache {
   /** In least-recently-used order: an acquire moves its slot to the end. */
   private readonly current = new Map<string, Slot>();
   private readonly retiring = new Set<Slot>();
-  /** Slot keys a send has been made for in this process, by the pool or on a session of its own. */
-  private readonly used = new Set<string>();
 
   constructor(
     private readonly idleCloseMs = IDLE_CLOSE_MS,
@@ -53,6 +50,7 @@ export class TransportCache {
   ) {}
 
   acquire(slotKey: string, variant: string, createOptions: () => SMTPPoolOptions): TransportLease {
+    markUsed(slotKey);
     let slot = this.current.get(slotKey);
     if (slot && slot.variant !== variant) {
       this.retire(slot);
@@ -87,24 +85,11 @@ export class TransportCache {
     };
   }
 
-  /**
-   * True once per slot key while no transport serves it: the first send to a server and login in this
-   * process (in a runtime that starts a process per execution, every send). Such a send sets up a
-   * session of its own while its message is prepared; every later one uses the pool.
-   */
-  claimFirstUse(slotKey: string): boolean {
-    if (this.used.has(slotKey) || this.current.has(slotKey)) return false;
-    // Bounded like the transports: a runtime serving many servers and logins forgets the oldest first.
-    if (this.used.size >= MAX_REMEMBERED_FIRST_USES) this.used.delete(this.used.values().next().value as string);
-    this.used.add(slotKey);
-    return true;
-  }
-
   /** Closes every transport now, also those still sending (their sends fail). For shutdown and tests. */
   async closeAll(): Promise<void> {
     const slots = [...this.current.values(), ...this.retiring];
     this.current.clear();
-    this.used.clear();
+    forgetUses();
     this.retiring.clear();
     for (const slot of slots) {
       slot.retired = true;

@@ -11,8 +11,9 @@ import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./
 import { credentialFingerprint, secretsInPlay, transportAuth } from "./smtpAuth";
 import type { SmtpFailureContext } from "./smtpFailure";
 import { tlsSettings } from "./tlsSettings";
-import { IDLE_CLOSE_MS } from "./transportCache";
 
+/** A pooled transport nobody used for this long is closed: it frees the server's connection slots. */
+export const IDLE_CLOSE_MS = 30_000;
 /** Few connections per server: mail servers limit connections per client, and a node sends one mail at a time. */
 const MAX_CONNECTIONS = 3;
 /** Reconnect after this many messages on one connection; many servers cap messages per session around here. */

@@ -35,7 +35,7 @@ export async function verifyConnection(config: TransportConfig, deadline: Deadli
       (issued) => {
         token = issued;
         if (secrets) registerToken(secrets, issued);
-        return connectAndLogin(plan, connectionLogin(config.auth, issued), deadline, step);
+        return connectionLogin(config.auth, issued).then((login) => connectAndLogin(plan, login, deadline, step));
       },
       isSmtpTokenRejection,
     );
