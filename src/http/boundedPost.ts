@@ -1,5 +1,8 @@
 import http from "node:http";
 import https from "node:https";
+import { HttpRequestFailure } from "./httpRequestFailure";
+
+export { HttpRequestFailure } from "./httpRequestFailure";
 
 export interface BoundedPost {
   url: URL;
@@ -16,20 +19,6 @@ export interface BoundedResponse {
   headers: http.IncomingHttpHeaders;
   /** The body, UTF-8 decoded. */
   text: string;
-}
-
-/** Why a request got no HTTP answer (or one too large to read). Holds nothing secret. */
-export class HttpRequestFailure extends Error {
-  constructor(
-    readonly reason: "aborted" | "network" | "too-large",
-    /** The system or TLS error code, e.g. ECONNREFUSED, CERT_HAS_EXPIRED. */
-    readonly systemCode?: string,
-    /** True once the whole request body was handed to the socket: the server may have acted on it. */
-    readonly requestSent = false,
-  ) {
-    super(`HTTP request failed: ${reason}${systemCode ? ` (${systemCode})` : ""}`);
-    this.name = "HttpRequestFailure";
-  }
 }
 
 /**

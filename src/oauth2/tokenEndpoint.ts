@@ -1,6 +1,5 @@
 import { configurationError } from "../errors/SmtpEmailError";
 import { malformedTokenResponse, tokenRequestFailure, type TokenFailureContext } from "./tokenFailure";
-import { postForm } from "./tokenHttp";
 import type { IssuedToken } from "./tokenSource";
 
 export interface TokenEndpointUrl {
@@ -41,6 +40,8 @@ export async function requestToken(grant: TokenGrant, ctx: TokenFailureContext):
   const obtainedAt = Date.now();
   let response;
   try {
+    // HTTP is loaded by sends that ask for a token, when they first do.
+    const { postForm } = await import("./tokenHttp");
     response = await postForm({ url: endpoint.url, form, ...(clientAuth === "header" && { basic: { id: clientId, secret: clientSecret } }), signal });
   } catch (error) {
     throw tokenRequestFailure(error, ctx);

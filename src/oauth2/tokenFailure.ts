@@ -9,7 +9,7 @@ import { quoteReply } from "../errors/quoteReply";
 import { ownError, SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../errors/SmtpEmailError";
 import { maskBase64Runs } from "../result/maskBase64Runs";
 import type { SecretSet } from "../result/redactSecrets";
-import { HttpRequestFailure } from "../http/boundedPost";
+import { HttpRequestFailure } from "../http/httpRequestFailure";
 
 export interface TokenFailureContext {
   /** Token endpoint as origin and path. */

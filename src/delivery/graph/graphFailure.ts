@@ -7,7 +7,7 @@ import type { Deadline } from "../../deadline/deadline";
 import { CERTIFICATE_PROBLEMS } from "../../errors/certificateProblems";
 import { quoteReply } from "../../errors/quoteReply";
 import { SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../../errors/SmtpEmailError";
-import { HttpRequestFailure } from "../../http/boundedPost";
+import { HttpRequestFailure } from "../../http/httpRequestFailure";
 import type { GraphAnswer } from "./graphRequest";
 
 /** A Graph answer other than success, thrown inside the send so the token step can see a 401. */
