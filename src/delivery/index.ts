@@ -16,46 +16,31 @@ import type { SecretSet } from "../result/redactSecrets";
 import { planGraph } from "./graph/graphPlan";
 import type { VerifiedGraphAccess } from "./graph/verifyGraph";
 import type { SentMessage } from "./sentMessage";
-import { startEarlySend } from "./smtp/earlySend";
+import { startEarlySend, type EarlySend } from "./smtp/earlySend";
 import { claimFirstUse, forgetUses } from "./smtp/firstUse";
 import { planTransport } from "./smtp/transportPlan";
-import { serverOffersSmtpUtf8, verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
+import { verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
 
 export { serverOffersSmtpUtf8 } from "./smtp/verifyConnection";
 export type { SentMessage } from "./sentMessage";
-
-/** A send begun before its message is ready: what can wait on the network has started. */
-export interface PreparedDelivery {
-  /** Sends the finished message. Rejects with an SmtpEmailError only. */
-  send(mail: Mail.Options): Promise<SentMessage>;
-  /** Whether the SMTP server takes internationalized addresses (SMTPUTF8). */
-  offersSmtpUtf8(): Promise<boolean>;
-  /** The message could not be built: whatever was set up goes away without sending anything. */
-  cancel(): void;
-  /** True while a connection of its own is being set up (a cold send): worth giving it turns of the event loop. */
-  readonly connecting: boolean;
-}
+export type { EarlySend } from "./smtp/earlySend";
 
 /**
- * Starts what a send can do before its message exists, right after the config was validated:
- * for the first SMTP send to a server in this process, the whole session set-up (see startEarlySend);
- * otherwise the token request, when the token is not cached. Throws an SmtpEmailError for a config
- * the plan refuses (a malformed CA certificate); opens nothing then.
+ * Starts what a send can do before its message exists, right after the config was validated. The first
+ * SMTP send to a server in this process gets the whole session set-up (see startEarlySend), returned to
+ * send on. Otherwise only the token request starts, when the token is not cached, and the send goes
+ * through sendMail as usual (undefined is returned: no object per warm send). Throws an SmtpEmailError
+ * for a config the plan refuses (a malformed CA certificate); nothing is opened then.
  */
-export function prepareDelivery(config: TransportConfig, deadline: Deadline, secrets: SecretSet): PreparedDelivery {
-  if (config.delivery.kind === "smtp") {
-    const plan = planTransport(config);
-    if (claimFirstUse(plan.slotKey)) return startEarlySend(config, plan, deadline, secrets);
-    prefetchToken(plan.tokenSource, deadline);
-  } else {
+export function prepareDelivery(config: TransportConfig, deadline: Deadline, secrets: SecretSet): EarlySend | undefined {
+  if (config.delivery.kind === "graph") {
     prefetchToken(planGraph(config).tokenSource, deadline);
+    return undefined;
   }
-  return {
-    send: (mail) => sendMail(config, mail, deadline, secrets),
-    offersSmtpUtf8: () => serverOffersSmtpUtf8(config, deadline),
-    cancel: () => undefined,
-    connecting: false,
-  };
+  const plan = planTransport(config);
+  if (claimFirstUse(plan.slotKey)) return startEarlySend(config, plan, deadline, secrets);
+  prefetchToken(plan.tokenSource, deadline);
+  return undefined;
 }
 
 /** A token the send will need, asked for now; the send joins the same request (or finds it cached). */

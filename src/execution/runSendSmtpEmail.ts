@@ -11,7 +11,7 @@ import { redactValue, type SecretSet } from "../result/redactSecrets";
 import { asSmtpEmailError, failureResult, type SendResult } from "../result/sendResult";
 import { storeResult } from "./storeResult";
 import { authenticatedUser } from "../config/authenticatedUser";
-import { prepareDelivery, sendMail, type PreparedDelivery } from "../delivery";
+import { prepareDelivery, sendMail, serverOffersSmtpUtf8, type EarlySend } from "../delivery";
 import type { CognigyApi } from "./cognigyApi";
 import { createDeadline } from "../deadline/deadline";
 import { nodeLog, type LogLevel } from "./nodeLog";
@@ -65,36 +65,37 @@ export async function runSendSmtpEmail(api: CognigyApi, rawConfig: unknown, seam
 async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: string) => void, secrets: SecretSet, seams: AttachmentSeams): Promise<SendResult> {
   const started = Date.now();
   const deadline = createDeadline(config.transport.options.timeoutMs);
-  let delivery: PreparedDelivery | undefined;
+  // A cold send's own session, being set up while the message is prepared; undefined when the pool serves.
+  let early: EarlySend | undefined;
   try {
     const defaultFrom = authenticatedUser(config.transport.auth);
     // Addresses are part of the config: a bad one opens no connection (checked once per remembered config).
     resolveRecipients(config.message, defaultFrom);
     // What waits on the network (connection, TLS, token) starts now and runs while the message is prepared.
-    delivery = prepareDelivery(config.transport, deadline, secrets);
+    early = prepareDelivery(config.transport, deadline, secrets);
     // The usual mail (no attachments, its text given) is ready at once: no await on the way to the server.
     let mail = readyMailOptions(config.message, config.attachments, defaultFrom);
     if (!mail) {
       // One turn of the event loop first: Node opens a socket on the next tick, and the promise chain of
       // building the message (converter loading, conversion) would otherwise hold that tick back until it ends.
-      if (delivery.connecting) await new Promise((resolve) => setImmediate(resolve));
+      if (early) await new Promise((resolve) => setImmediate(resolve));
       mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams });
     }
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     // Graph has no server to ask; it answers for itself.
-    if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await delivery.offersSmtpUtf8())) {
+    if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await (early ? early.offersSmtpUtf8() : serverOffersSmtpUtf8(config.transport, deadline)))) {
       throw new SmtpEmailError(
         "address",
         "An address has non-ASCII characters before the @, and the server does not support internationalized addresses (SMTPUTF8). Nothing was sent.",
         "Use an ASCII address for this recipient or sender, or send through a server that supports SMTPUTF8.",
       );
     }
-    const prepared = delivery;
-    // Handed over: from here the delivery answers for its session, a retry goes through the pool.
-    delivery = undefined;
+    const session = early;
+    // Handed over: from here the session's send answers for it, and a retry goes through the pool.
+    early = undefined;
     let attempts = 0;
     const sent = await retryTransient(
-      () => (attempts++ === 0 ? prepared.send(mail) : sendMail(config.transport, mail, deadline, secrets)),
+      () => (session && attempts++ === 0 ? session.send(mail) : sendMail(config.transport, mail, deadline, secrets)),
       deadline,
       asSmtpEmailError,
       (error, retry) => log("warn", `transient failure (${error.message}); retry ${retry} of 2.`),
@@ -113,7 +114,7 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
     };
   } catch (error) {
     // The message could not be built (or was refused before sending): nothing went out, the prepared session says QUIT.
-    delivery?.cancel();
+    early?.cancel();
     return failureResult(asSmtpEmailError(error));
   } finally {
     deadline.dispose();

@@ -22,7 +22,6 @@ export interface EarlySend {
   offersSmtpUtf8(): Promise<boolean>;
   /** The message could not be built: QUIT without having sent anything. */
   cancel(): void;
-  readonly connecting: true;
 }
 
 /**
@@ -83,7 +82,6 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
       }
     },
     cancel: () => session.goodbye(),
-    connecting: true,
   };
 }
 
