@@ -118,8 +118,11 @@ async function main(): Promise<MemoryChildResult> {
   };
 
   // Warm up with a small attachment of the same kind: every module and code path is loaded, the pooled connection is open.
-  const warmUp = args.mode === "raw" ? await rawSend(randomBytes(1024)) : await runSendSmtpEmail(api, { ...base, ...attachment(false) }, seams);
-  if (!warmUp.success) throw new Error(`warm-up send failed: ${warmUp.error.message}`);
+  // The node's first send to a server goes out on a session of its own (a cold send); the second opens the pool.
+  for (let i = 0; i < (args.mode === "raw" ? 1 : 2); i++) {
+    const warmUp = args.mode === "raw" ? await rawSend(randomBytes(1024)) : await runSendSmtpEmail(api, { ...base, ...attachment(false) }, seams);
+    if (!warmUp.success) throw new Error(`warm-up send failed: ${warmUp.error.message}`);
+  }
   // For Base64 the config (with its string) exists before the baseline, as it does before a node runs; for raw, the Buffer.
   const config = args.mode === "raw" ? {} : { ...base, ...attachment(true) };
   const rawContent = args.mode === "raw" ? randomBytes(args.sizeBytes) : undefined;

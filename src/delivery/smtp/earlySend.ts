@@ -1,5 +1,4 @@
 import type Mail from "nodemailer/lib/mailer";
-import type { Transport } from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
@@ -10,7 +9,6 @@ import type { SentMessage } from "../sentMessage";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
 import { SmtpSession } from "./smtpSession";
-import { streamLargeContent } from "./streamLargeContent";
 import { warmSecureContext } from "./tlsSettings";
 import { failureContext, type TransportPlan } from "./transportPlan";
 
@@ -42,7 +40,7 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
   // handshake on), and nodemailer's Mail front with its composer (needed once the message is handed over).
   setImmediate(() => {
     warmSecureContext(plan.connection.tls);
-    void import("nodemailer/lib/mailer").catch(() => undefined);
+    void import("./sendOnSession").catch(() => undefined);
   });
   let token: TokenLookup | undefined;
   const loggedIn = (async () => {
@@ -60,7 +58,8 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
     async send(mail) {
       try {
         await loggedIn;
-        const sent = await sendOnSession(session, mail);
+        // Loaded while the session connects (see above), not before it.
+        const sent = await (await import("./sendOnSession")).sendOnSession(session, mail);
         session.goodbye();
         return sent;
       } catch (error) {
@@ -83,34 +82,4 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
     },
     cancel: () => session.goodbye(),
   };
-}
-
-/**
- * nodemailer's own pipeline (the Mail front and its composer, as for the pool) ending in a transport
- * that sends on the prepared session, as nodemailer's pool resource does on its connection.
- */
-async function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMessage> {
-  // Loaded now, while the session is already connecting, rather than before it.
-  const { default: MailFront } = await import("nodemailer/lib/mailer");
-  const transport: Transport<SentMessage> = {
-    name: "SMTP (prepared session)",
-    version: "1",
-    send: (message, done) => {
-      const envelope = message.message.getEnvelope();
-      const messageId = message.message.messageId();
-      session.send(envelope, message.message.createReadStream()).then(
-        (info) =>
-          done(null, {
-            transport: "smtp",
-            messageId,
-            accepted: info.accepted.map(String),
-            rejected: info.rejected.map(String),
-            response: String(info.response ?? ""),
-            envelope: { from: envelope.from === false ? "" : String(envelope.from), to: envelope.to.map(String) },
-          }),
-        (error: Error) => done(error),
-      );
-    },
-  };
-  return new MailFront(transport, { disableFileAccess: true, disableUrlAccess: true }).sendMail(streamLargeContent(mail));
 }

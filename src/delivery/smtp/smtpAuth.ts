@@ -74,9 +74,8 @@ export async function connectionLogin(auth: AuthConfig, token: IssuedToken | und
     default: {
       const user = auth.connection.user;
       // Loaded by OAuth2 logins only, once their token is there: not on the way to a cold connect.
-      const { default: XOAuth2 } = await import("nodemailer/lib/xoauth2");
-      const oauth2 = new XOAuth2({ user, accessToken: token?.accessToken, provisionCallback: reportRejection });
-      return { type: "OAUTH2", user, oauth2, method: "XOAUTH2" };
+      const { xoauth2Login } = await import("./xoauth2Login");
+      return xoauth2Login(user, token?.accessToken, reportRejection);
     }
   }
 }
