@@ -43,13 +43,19 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
     void import("./sendOnSession").catch(() => undefined);
   });
   let token: TokenLookup | undefined;
-  const loggedIn = (async () => {
-    await session.opened;
+  // The login is made ready as soon as the token is in (XOAUTH2's module loaded, the token made redactable),
+  // while the session may still wait for the server; it is used once the session has opened.
+  const login = (async () => {
     token = lookup && (await lookup);
     if (token) registerToken(secrets, token.token);
-    const login = await connectionLogin(config.auth, token?.token);
+    return connectionLogin(config.auth, token?.token);
+  })();
+  login.catch(() => undefined);
+  const loggedIn = (async () => {
+    await session.opened;
+    const ready = await login;
     // Like the pooled transport (forceAuth): with credentials configured, log in even if the server did not offer AUTH.
-    if (login) await session.login(login);
+    if (ready) await session.login(ready);
   })();
   // Awaited by send; until then a failure must not be an unhandled rejection.
   loggedIn.catch(() => undefined);
