@@ -39,6 +39,8 @@ export interface MessageConfig {
   customHeaders?: CustomHeader[];
   /** Sent as a text/calendar alternative and as an .ics attachment. */
   calendar?: CalendarInvite;
+  /** Distinct To, CC and BCC addresses allowed together; undefined (a node saved before the field existed): no limit. */
+  maxRecipients?: number;
 }
 
 export interface SendSmtpEmailConfig {
@@ -66,6 +68,7 @@ const rawSendSmtpEmailConfig = z.object({
   from: addressList("Custom From Email Address (from)"),
   cc: addressList("CC Email Addresses (cc)"),
   bcc: addressList("BCC Email Addresses (bcc)"),
+  maxRecipients: optionalNumber("Maximum Recipients (maxRecipients)"),
   replyTo: addressList("Reply To Address (replyTo)"),
   text: optionalRawText("Custom Plain-Text Content (text)"),
   priority: choice("Email Priority (priority)", ["high", "normal", "low"] as const, "normal"),
@@ -93,6 +96,9 @@ const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIs
     ctx.addIssue({ code: "custom", path: ["subject"], message: "Email Subject is empty: enter a subject line." });
   }
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (raw.maxRecipients !== undefined && (!Number.isInteger(raw.maxRecipients) || raw.maxRecipients < 1)) {
+    issue("maxRecipients", `Maximum Recipients ${raw.maxRecipients} is not a count of recipients: enter a whole number of 1 or more, e.g. 50, or 1 when To comes from what the user typed.`);
+  }
   const maxMb = raw.maxAttachmentSizeMb ?? DEFAULT_MAX_ATTACHMENT_MB;
   if (maxMb <= 0) {
     ctx.addIssue({ code: "custom", path: ["maxAttachmentSizeMb"], message: "Maximum Attachment Size must be more than 0 MB, e.g. 10." });
@@ -136,6 +142,7 @@ const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIs
       threading: threadingHeaders(raw.inReplyTo, raw.references, issue),
       customHeaders: customHeaders(raw.customHeaders, (message) => issue("customHeaders", message)),
       calendar: calendarInvite(raw.calendarEvent, raw.calendarMethod, issue),
+      ...(raw.maxRecipients !== undefined && { maxRecipients: raw.maxRecipients }),
     },
     attachments,
     attachmentLimits: {

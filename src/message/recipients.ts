@@ -43,13 +43,31 @@ function copyOf(recipients: Recipients): Recipients {
 function parseRecipients(message: MessageConfig, defaultFrom: string | undefined): Recipients {
   const to = parseAddressList(message.to, "to");
   if (to.length === 0) throw addressError("to", "contains no email address: enter at least one, e.g. jane@example.com.");
-  return {
+  const recipients = {
     from: parseSingleAddress(message.from, "from") ?? senderFromLogin(defaultFrom),
     to,
     cc: parseAddressList(message.cc, "cc"),
     bcc: parseAddressList(message.bcc, "bcc"),
     replyTo: parseSingleAddress(message.replyTo, "replyTo"),
   };
+  if (message.maxRecipients !== undefined) checkRecipientCount(recipients, message.maxRecipients);
+  return recipients;
+}
+
+/**
+ * A bot often mails an address the chat user typed: one message holding a list of strangers' addresses must
+ * not make it mail them all. Each address counts once, however often it is listed (the envelope names it once).
+ */
+function checkRecipientCount({ to, cc, bcc }: Pick<Recipients, "to" | "cc" | "bcc">, limit: number): void {
+  const distinct = new Set<string>();
+  for (const list of [to, cc, bcc]) for (const mailbox of list) distinct.add(mailbox.address.toLowerCase());
+  if (distinct.size <= limit) return;
+  throw new SmtpEmailError(
+    "configuration",
+    `The mail has ${distinct.size} recipients (To, CC and BCC together), more than Maximum Recipients allows (${limit}). Nothing was sent.`,
+    "Send to fewer addresses, or raise Maximum Recipients (maxRecipients) under Advanced if this many is intended. When To comes from what a chat user typed, keep it at 1.",
+    { field: "maxRecipients" },
+  );
 }
 
 function senderFromLogin(defaultFrom: string | undefined): Mailbox {

@@ -35,8 +35,26 @@ describe("node descriptors", () => {
         "attachmentContentType", "attachmentMime", "storeLocation", "inputKey", "contextKey", "stopOnError",
         "from", "cc", "bcc", "replyTo", "text", "priority", "async",
         "caCertificate", "allowInvalidCertificates", "clientName", "timeoutSeconds", "extraAttachments", "allowPrivateNetworkUrls",
+        "delivery", "graphEndpoint", "maxRecipients",
       ]),
     );
+  });
+
+  it("limits the recipients of a node placed from now on to 50, under Advanced; the config has no default (older nodes keep sending)", () => {
+    const send = node("sendSmtpEmail");
+    expect(field(send, "maxRecipients")).toMatchObject({ type: "number", defaultValue: 50 });
+    expect(send.sections?.find((section) => section.key === "advanced")?.fields).toContain("maxRecipients");
+  });
+
+  it("offers Delivery on Send SMTP Email and Test SMTP Connection, SMTP by default, and hides the SMTP-only fields with Graph", () => {
+    for (const type of ["sendSmtpEmail", "verifySmtpConnection"]) {
+      const descriptor = node(type);
+      expect(field(descriptor, "delivery")).toMatchObject({ defaultValue: "smtp" });
+      for (const key of ["emailService", "caCertificate", "allowInvalidCertificates", "clientName"]) {
+        expect(field(descriptor, key).condition).toEqual(expect.objectContaining({ key: "delivery", value: "graph", negate: true }));
+      }
+      expect(field(descriptor, "graphEndpoint").condition).toEqual({ key: "delivery", value: "graph" });
+    }
   });
 
   it("offers every well-known nodemailer service plus Other SMTP Service", () => {

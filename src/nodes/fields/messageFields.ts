@@ -59,6 +59,18 @@ export const advancedMessageFields: INodeField[] = [
     ),
   },
   {
+    key: "maxRecipients",
+    type: "number",
+    label: t("Maximum Recipients", "Maximale Empfängerzahl"),
+    description: t(
+      "To, CC and BCC together; more is an error and nothing is sent. Set 1 when To comes from what the user typed. Empty: no limit.",
+      "To, CC und BCC zusammen; mehr ist ein Fehler, nichts wird gesendet. 1, wenn To aus Benutzereingaben stammt. Leer: keine Grenze.",
+    ),
+    // For nodes placed from now on; a node saved before the field existed has no value and keeps sending as it did.
+    defaultValue: 50,
+    params: { min: 1 },
+  },
+  {
     key: "replyTo",
     type: "cognigyText",
     label: t("Reply To Address", "Antwortadresse"),
