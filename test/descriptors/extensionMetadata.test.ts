@@ -1,59 +1,80 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import extension from "../../src/module";
+import { marketplaceEntryProblems } from "./cognigyMarketplaceSchema";
 
 const root = join(__dirname, "..", "..");
 const readJson = (name: string) => JSON.parse(readFileSync(join(root, name), "utf8")) as Record<string, unknown>;
 
-interface NodeMetadata {
-  type: string;
-  defaultLabel: string;
+/** One entry of Cognigy's marketplace list, as its schema (test/descriptors/cognigyMarketplaceSchema.ts) defines it. */
+interface MarketplaceEntry {
+  name: string;
+  label: string;
+  version: string;
+  downloadUrl: string;
+  infoUrl: string;
   description: string;
+  longDescription: string;
   tags: string[];
+  icon: string;
+  nodes: Array<{ type: string; defaultLabel: string; description: string; tags: string[] }>;
 }
 
+const defaultText = (text: string | { default: string }) => (typeof text === "string" ? text : text.default);
+
 describe("extension.json", () => {
-  const metadata = readJson("extension.json");
+  const json = readJson("extension.json");
+  const metadata = json as unknown as MarketplaceEntry;
   const pkg = readJson("package.json");
+
+  it("follows Cognigy's marketplace entry schema: required fields, no others, within its length limits", () => {
+    expect(marketplaceEntryProblems(json)).toEqual([]);
+  });
+
+  it("would be refused by that schema with the old top-level defaultLabel, an unknown property or an overlong text", () => {
+    const { label, ...withoutLabel } = metadata;
+    expect(marketplaceEntryProblems({ ...withoutLabel, defaultLabel: label })).toEqual([
+      '/: should NOT have additional properties "defaultLabel"',
+      "/: should have required property 'label'",
+    ]);
+    expect(marketplaceEntryProblems({ ...metadata, connections: [] })).toEqual(['/: should NOT have additional properties "connections"']);
+    const nodes = metadata.nodes.map((node, index) => (index === 1 ? { ...node, description: "x".repeat(1001), summary: "" } : node));
+    expect(marketplaceEntryProblems({ ...metadata, nodes, longDescription: "x".repeat(2001) })).toEqual([
+      "/longDescription: should NOT be longer than 2000 characters",
+      '/nodes/1(buildMime): should NOT have additional properties "summary"',
+      "/nodes/1(buildMime)/description: should NOT be longer than 1000 characters",
+    ]);
+  });
 
   it("has the same name and version as package.json", () => {
     expect(metadata.name).toBe(pkg.name);
     expect(metadata.version).toBe(pkg.version);
   });
 
+  it("has the module's label as its label (label, not defaultLabel, at the top level)", () => {
+    expect(metadata.label).toBe(extension.options.label);
+    expect(json).not.toHaveProperty("defaultLabel");
+  });
+
   it("describes exactly the nodes the module exports", () => {
-    const described = (metadata.nodes as NodeMetadata[]).map((node) => node.type).sort();
+    const described = metadata.nodes.map((node) => node.type).sort();
     expect(described).toEqual(extension.nodes.map((node) => node.type).sort());
   });
 
   it("gives every node a defaultLabel, description and tags that match its descriptor", () => {
-    for (const node of metadata.nodes as NodeMetadata[]) {
+    for (const node of metadata.nodes) {
       const descriptor = extension.nodes.find((candidate) => candidate.type === node.type)!;
-      const defaultLabel = descriptor.defaultLabel;
-      expect(node.defaultLabel).toBe(typeof defaultLabel === "string" ? defaultLabel : defaultLabel.default);
+      expect(node.defaultLabel).toBe(defaultText(descriptor.defaultLabel));
       expect(node.description.length).toBeGreaterThan(20);
       expect(node.tags).toEqual(descriptor.tags);
     }
   });
 
-  it("has the marketplace fields", () => {
-    for (const key of ["defaultLabel", "description", "longDescription", "icon", "infoUrl", "downloadUrl"]) expect(typeof metadata[key]).toBe("string");
-    expect(metadata).not.toHaveProperty("label");
-    expect(metadata.defaultLabel).toBe(extension.options.label);
-    expect(Array.isArray(metadata.tags)).toBe(true);
-  });
-
   it("points at files the build really produces: the icon, the README and the tarball of this version", () => {
-    const icon = readFileSync(join(root, metadata.icon as string));
+    const icon = readFileSync(join(root, metadata.icon));
     expect(icon.subarray(1, 4).toString("latin1")).toBe("PNG");
-    expect(existsSync(join(root, metadata.infoUrl as string))).toBe(true);
+    expect(existsSync(join(root, metadata.infoUrl))).toBe(true);
     expect(metadata.downloadUrl).toBe(`${String(pkg.name)}-${String(pkg.version)}.tar.gz`);
-  });
-
-  it("keeps the texts within the marketplace's limits (label 200, description 1000 characters)", () => {
-    expect((metadata.defaultLabel as string).length).toBeLessThanOrEqual(200);
-    expect((metadata.description as string).length).toBeLessThanOrEqual(1000);
-    for (const node of metadata.nodes as NodeMetadata[]) expect(node.defaultLabel.length).toBeLessThanOrEqual(200);
   });
 });
 
