@@ -14,7 +14,7 @@ import {
 import { MAX_CONTENT_BYTES, MAX_CONTENT_MB } from "../message/contentLimits";
 import { CALENDAR_METHODS, calendarInvite, type CalendarInvite } from "../message/calendarInvite";
 import { customHeaders, type CustomHeader } from "../message/customHeaders";
-import { threadingHeaders, type ThreadingHeaders } from "../message/threadingHeaders";
+import { ownMessageId, threadingHeaders, type ThreadingHeaders } from "../message/threadingHeaders";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { addressList, choice, flag, jsonValue, optionalNumber, optionalRawText, optionalText, preprocess } from "./rawValues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
@@ -39,6 +39,8 @@ export interface MessageConfig {
   customHeaders?: CustomHeader[];
   /** Sent as a text/calendar alternative and as an .ics attachment. */
   calendar?: CalendarInvite;
+  /** The mail's own Message-ID ("<id@host>"), when the flow sets it; otherwise a fresh one per send. */
+  messageId?: string;
   /** Distinct To, CC and BCC addresses allowed together; undefined (a node saved before the field existed): no limit. */
   maxRecipients?: number;
 }
@@ -74,6 +76,7 @@ const rawSendSmtpEmailConfig = z.object({
   priority: choice("Email Priority (priority)", ["high", "normal", "low"] as const, "normal"),
   async: flag(false),
   inReplyTo: optionalText("In Reply To (inReplyTo)"),
+  messageId: optionalText("Message-ID (messageId)"),
   // Text or, from a CognigyScript expression, a list; threadingHeaders checks the type.
   references: preprocess((value) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value), z.optional(z.unknown())),
   customHeaders: jsonValue("Custom Headers (customHeaders)"),
@@ -143,6 +146,7 @@ const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIs
       customHeaders: customHeaders(raw.customHeaders, (message) => issue("customHeaders", message)),
       calendar: calendarInvite(raw.calendarEvent, raw.calendarMethod, issue),
       ...(raw.maxRecipients !== undefined && { maxRecipients: raw.maxRecipients }),
+      ...optionalMessageId(ownMessageId(raw.messageId, issue)),
     },
     attachments,
     attachmentLimits: {
@@ -155,6 +159,10 @@ const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIs
     async: raw.async,
   };
 }));
+
+function optionalMessageId(messageId: string | undefined): { messageId?: string } {
+  return messageId === undefined ? {} : { messageId };
+}
 
 function singleAttachment(raw: RawSendConfig, ctx: ConfigIssues): AttachmentSpec[] {
   const origin = "Attachment";

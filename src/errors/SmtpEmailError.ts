@@ -8,7 +8,9 @@ export type SmtpEmailErrorCode =
   | "authentication"
   | "token"
   | "rejected"
-  | "attachment";
+  | "attachment"
+  /** The message was handed over completely and no answer came: it may have been delivered. */
+  | "unknownOutcome";
 
 export interface SmtpEmailErrorDetails {
   /** The node or connection field at fault, by its config key. */
@@ -42,6 +44,20 @@ export class SmtpEmailError extends Error {
     this.hint = hint;
     this.details = details;
   }
+}
+
+/**
+ * The message went out whole (every byte, the final dot, or the whole HTTP request) and then the answer never
+ * came: the connection dropped or the time ran out. The server may have delivered it, so this is neither a
+ * success nor a failure to retry; the node never resends it by itself.
+ */
+export function unknownOutcomeError(receiver: string, details: SmtpEmailErrorDetails = {}): SmtpEmailError {
+  return new SmtpEmailError(
+    "unknownOutcome",
+    `The message was handed over to ${receiver} completely, but no answer came (the connection was lost or the time ran out): it may have been delivered.`,
+    "Do not send it again blindly: look for its Message-ID in the recipient's mailbox or the server's log first. To send it again, set Message-ID (Advanced) to this Message-ID, so receivers and archives that drop a second copy can do so.",
+    details,
+  );
 }
 
 export function configurationError(field: string, message: string, hint: string): SmtpEmailError {

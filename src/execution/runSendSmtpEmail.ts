@@ -67,6 +67,8 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
   const deadline = createDeadline(config.transport.options.timeoutMs);
   // A cold send's own session, being set up while the message is prepared; undefined when the pool serves.
   let early: EarlySend | undefined;
+  // Known from the moment the message exists, and stored with a failure too: to trace it, or to resend with it.
+  let messageId: string | undefined;
   try {
     const defaultFrom = authenticatedUser(config.transport.auth);
     // Addresses are part of the config: a bad one opens no connection (checked once per remembered config).
@@ -81,6 +83,7 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
       if (early) await new Promise((resolve) => setImmediate(resolve));
       mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams });
     }
+    messageId = typeof mail.messageId === "string" ? mail.messageId : undefined;
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     // Graph has no server to ask; it answers for itself.
     if (config.transport.delivery.kind === "smtp" && requiresSmtpUtf8(mail) && !(await (early ? early.offersSmtpUtf8() : serverOffersSmtpUtf8(config.transport, deadline)))) {
@@ -115,7 +118,7 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
   } catch (error) {
     // The message could not be built (or was refused before sending): nothing went out, the prepared session says QUIT.
     early?.cancel();
-    return failureResult(asSmtpEmailError(error));
+    return failureResult(asSmtpEmailError(error), messageId);
   } finally {
     deadline.dispose();
   }
@@ -123,5 +126,5 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
 
 function describe(result: SendResult): string {
   if (result.success) return `sent ${result.messageId} to ${result.accepted.length} recipient(s) in ${result.durationMs} ms.`;
-  return `failed (${result.error.code}): ${result.error.message} Fix: ${result.error.hint}`;
+  return `failed (${result.error.code})${result.messageId ? ` for ${result.messageId}` : ""}: ${result.error.message} Fix: ${result.error.hint}`;
 }

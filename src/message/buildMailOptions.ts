@@ -61,7 +61,7 @@ const remembered = new WeakMap<MessageConfig, RememberedMail>();
 export function readyMailOptions(message: MessageConfig, attachments: AttachmentSpec[], defaultFrom: string | undefined): Mail.Options | undefined {
   if (attachments.length > 0) return undefined;
   const known = remembered.get(message);
-  if (known && known.defaultFrom === defaultFrom) return Object.assign(copyOf(known.mail, known.nested), messageIdentity(known.messageIdDomain));
+  if (known && known.defaultFrom === defaultFrom) return Object.assign(copyOf(known.mail, known.nested), messageIdentity(known.messageIdDomain, message.messageId));
   const body = readyBody(message);
   if (!body) return undefined;
   const recipients = resolveRecipients(message, defaultFrom);
@@ -98,7 +98,7 @@ function composeMailOptions(message: MessageConfig, recipients: Recipients, body
     ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
     ...(recipients.replyTo ? { replyTo: recipients.replyTo } : {}),
     subject: sanitizeSubject(message.subject),
-    ...messageIdentity(messageIdDomain(recipients.from)),
+    ...messageIdentity(messageIdDomain(recipients.from), message.messageId),
     ...body.content,
     // "normal" needs no header: a mail without priority headers is normal priority.
     ...(message.priority !== "normal" ? { priority: message.priority } : {}),

@@ -35,7 +35,7 @@ const RESERVED: Record<string, string> = {
   priority: "use Email Priority (priority)",
   "x-msmail-priority": "use Email Priority (priority)",
   date: "the node sets it to the time of sending",
-  "message-id": "the node generates a unique one; it is stored in the result as messageId",
+  "message-id": "the node generates a unique one (stored in the result as messageId); to set it, use Message-ID (messageId) under Advanced",
   "mime-version": "the node sets it",
   "return-path": "the receiving server sets it from the sender address",
   received: "only servers on the way add it",

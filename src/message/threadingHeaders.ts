@@ -12,7 +12,8 @@ export interface ThreadingHeaders {
   references: string[];
 }
 
-type Report = (field: "inReplyTo" | "references", message: string) => void;
+type IdField = "inReplyTo" | "references" | "messageId";
+type Report = (field: IdField, message: string) => void;
 
 const MAX_ID_LENGTH = 500;
 const MAX_REFERENCES = 100;
@@ -21,7 +22,7 @@ const MAX_REFERENCES = 100;
 const ATOM = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~.]+";
 const MESSAGE_ID = new RegExp(`^${ATOM}@(?:${ATOM}|\\[[\\x21-\\x5a\\x5e-\\x7e]*\\])$`);
 
-const LABELS = { inReplyTo: "In Reply To (inReplyTo)", references: "References (references)" } as const;
+const LABELS = { inReplyTo: "In Reply To (inReplyTo)", references: "References (references)", messageId: "Message-ID (messageId)" } as const;
 
 /** Why a Message-ID cannot be used, or undefined when it is fine. The value is without angle brackets. */
 export function messageIdProblem(id: string): string | undefined {
@@ -46,18 +47,30 @@ export function threadingHeaders(inReplyTo: unknown, references: unknown, report
 }
 
 function parseInReplyTo(value: unknown, report: Report): string | undefined {
+  return singleId(value, "inReplyTo", "put the thread's earlier ids into References", report);
+}
+
+/**
+ * The mail's own Message-ID, when the flow sets it (to resend a mail whose first attempt may have been
+ * delivered under the same identity): one id, with or without angle brackets; undefined when empty.
+ */
+export function ownMessageId(value: unknown, report: Report): string | undefined {
+  return singleId(value, "messageId", "a mail has exactly one", report);
+}
+
+function singleId(value: unknown, field: "inReplyTo" | "messageId", whenSeveral: string, report: Report): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
-    report("inReplyTo", `${LABELS.inReplyTo} must be one Message-ID as text, e.g. <abc123@mail.example.com>.`);
+    report(field, `${LABELS[field]} must be one Message-ID as text, e.g. <abc123@mail.example.com>.`);
     return undefined;
   }
   const tokens = splitIds(value);
   if (tokens.length === 0) return undefined;
   if (tokens.length > 1) {
-    report("inReplyTo", `${LABELS.inReplyTo} must be a single Message-ID, but holds ${tokens.length}: put the thread's earlier ids into References.`);
+    report(field, `${LABELS[field]} must be a single Message-ID, but holds ${tokens.length}: ${whenSeveral}.`);
     return undefined;
   }
-  return checkedId(tokens[0] as string, "inReplyTo", report);
+  return checkedId(tokens[0] as string, field, report);
 }
 
 function parseReferences(value: unknown, report: Report): string[] {
@@ -96,7 +109,7 @@ function splitIds(text: string): string[] {
     .filter((token) => token !== "");
 }
 
-function checkedId(token: string, field: "inReplyTo" | "references", report: Report): string | undefined {
+function checkedId(token: string, field: IdField, report: Report): string | undefined {
   const bare = token.startsWith("<") && token.endsWith(">") ? token.slice(1, -1) : token;
   const problem = messageIdProblem(bare);
   if (problem === undefined) return `<${bare}>`;

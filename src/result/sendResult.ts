@@ -18,6 +18,8 @@ export interface SuccessResult {
 
 export interface FailureResult {
   success: false;
+  /** The Message-ID of the message, once it existed (also when the send failed): to trace it, or to resend with it. */
+  messageId?: string;
   error: {
     code: SmtpEmailErrorCode;
     message: string;
@@ -25,6 +27,8 @@ export interface FailureResult {
     field?: string;
     responseCode?: number;
     command?: string;
+    /** Only with code "unknownOutcome": the message went out whole and no answer came. */
+    mayHaveBeenDelivered?: true;
     /** Microsoft Graph: the HTTP status of its answer, and the ids of the request, for support tickets. */
     httpStatus?: number;
     requestId?: string;
@@ -34,10 +38,11 @@ export interface FailureResult {
 
 export type SendResult = SuccessResult | FailureResult;
 
-export function failureResult(error: SmtpEmailError): FailureResult {
+export function failureResult(error: SmtpEmailError, messageId?: string): FailureResult {
   const { field, responseCode, command, httpStatus, requestId, clientRequestId } = error.details;
   return {
     success: false,
+    ...(messageId !== undefined && { messageId }),
     error: {
       code: error.code,
       message: error.message,
@@ -45,6 +50,7 @@ export function failureResult(error: SmtpEmailError): FailureResult {
       ...(field !== undefined && { field }),
       ...(responseCode !== undefined && { responseCode }),
       ...(command !== undefined && { command }),
+      ...(error.code === "unknownOutcome" && { mayHaveBeenDelivered: true as const }),
       ...(httpStatus !== undefined && { httpStatus }),
       ...(requestId !== undefined && { requestId }),
       ...(clientRequestId !== undefined && { clientRequestId }),

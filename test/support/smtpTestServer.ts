@@ -150,6 +150,12 @@ export interface SmtpTestServerBehaviour {
   onRcptTo?: (address: string, ctx: EnvelopeHookContext) => SmtpHookResult | Promise<SmtpHookResult>;
   /** Called with the complete message before it is stored; a reply rejects it (not stored). */
   onData?: (message: ReceivedMessage, ctx: DataHookContext) => SmtpHookResult | Promise<SmtpHookResult>;
+  /**
+   * A server that fails around the message body: "dropMidBody" cuts the TCP connection as soon as the first
+   * chunk of the body arrives; "dropAfterBody" takes the whole message (counted in dataCount, not stored) and
+   * cuts the connection instead of answering the final dot; "stallAfterBody" takes it and never answers.
+   */
+  bodyFailure?: "dropMidBody" | "dropAfterBody" | "stallAfterBody";
 }
 
 export interface SmtpTestServerOptions extends SmtpTestServerBehaviour {
@@ -262,6 +268,7 @@ abstract class BaseServer implements SmtpTestServer {
   onMailFrom?: SmtpTestServerBehaviour["onMailFrom"];
   onRcptTo?: SmtpTestServerBehaviour["onRcptTo"];
   onData?: SmtpTestServerBehaviour["onData"];
+  bodyFailure?: SmtpTestServerBehaviour["bodyFailure"];
 
   protected readonly sockets = new Set<net.Socket>();
   protected connectionCount = 0;
@@ -278,6 +285,7 @@ abstract class BaseServer implements SmtpTestServer {
     this.onMailFrom = options.onMailFrom;
     this.onRcptTo = options.onRcptTo;
     this.onData = options.onData;
+    this.bodyFailure = options.bodyFailure;
   }
 
   get port(): number {
@@ -596,10 +604,19 @@ class RealSmtpServer extends BaseServer {
     callback: (err?: Error | null, message?: string) => void,
   ): void {
     const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const failure = this.bodyFailure;
+    const cut = () => {
+      for (const socket of this.sockets) if (socket.remotePort === session.remotePort) socket.destroy();
+    };
+    stream.on("data", (chunk: Buffer) => {
+      if (failure === "dropMidBody" && chunks.length === 0) cut();
+      chunks.push(chunk);
+    });
     stream.once("error", (err: Error) => callback(err));
     stream.once("end", () => {
       const dataIndex = ++this.dataCounter;
+      if (failure === "dropAfterBody") return cut();
+      if (failure === "stallAfterBody") return;
       if (stream.sizeExceeded) {
         callback(
           smtpError({ code: 552, message: `Error: message exceeds fixed maximum message size ${this.sizeLimit ?? ""}`.trim() }),

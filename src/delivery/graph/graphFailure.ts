@@ -6,7 +6,7 @@
 import type { Deadline } from "../../deadline/deadline";
 import { CERTIFICATE_PROBLEMS } from "../../errors/certificateProblems";
 import { quoteReply } from "../../errors/quoteReply";
-import { SmtpEmailError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../../errors/SmtpEmailError";
+import { SmtpEmailError, unknownOutcomeError, type SmtpEmailErrorCode, type SmtpEmailErrorDetails } from "../../errors/SmtpEmailError";
 import { HttpRequestFailure } from "../../http/httpRequestFailure";
 import type { GraphAnswer } from "./graphRequest";
 
@@ -43,6 +43,10 @@ const CONNECTION_FIELD = "clientCredentialsConnection";
 export function graphFailure(error: unknown, ctx: GraphFailureContext): SmtpEmailError {
   if (error instanceof SmtpEmailError) return error;
   if (error instanceof GraphAnswerError) return answerFailure(error.answer, ctx);
+  // The request went out whole and no status line came back (dropped, reset, or the time ran out): Graph may have taken it.
+  if (error instanceof HttpRequestFailure && error.requestSent && error.reason !== "too-large") {
+    return unknownOutcomeError(`Microsoft Graph (${ctx.endpoint})`, error.systemCode ? { libraryCode: error.systemCode } : {});
+  }
   if (ctx.deadline.expired || (error instanceof HttpRequestFailure && error.reason === "aborted")) {
     const base = ctx.deadline.timeoutError(ctx.step);
     return new SmtpEmailError("timeout", base.message, base.hint, { field: "timeoutSeconds" });

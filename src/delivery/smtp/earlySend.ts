@@ -7,6 +7,7 @@ import { registerToken } from "../../oauth2/tokenSecrets";
 import type { SecretSet } from "../../result/redactSecrets";
 import type { SentMessage } from "../sentMessage";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
+import { Handover } from "./handover";
 import { smtpFailure } from "./smtpFailure";
 import { SmtpSession } from "./smtpSession";
 import { warmSecureContext } from "./tlsSettings";
@@ -62,10 +63,11 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
 
   return {
     async send(mail) {
+      const handover = new Handover();
       try {
         await loggedIn;
         // Loaded while the session connects (see above), not before it.
-        const sent = await (await import("./sendOnSession")).sendOnSession(session, mail);
+        const sent = await (await import("./sendOnSession")).sendOnSession(session, mail, handover);
         session.goodbye();
         return sent;
       } catch (error) {
@@ -75,7 +77,7 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
           tokenCache.invalidate(source.key, token.token.accessToken);
           return (await import("./sendMail")).sendMail(config, mail, deadline, secrets);
         }
-        throw smtpFailure(error, failureContext(plan, config, token?.token, deadline, step));
+        throw smtpFailure(error, { ...failureContext(plan, config, token?.token, deadline, step), handedOver: handover.complete });
       }
     },
     async offersSmtpUtf8() {

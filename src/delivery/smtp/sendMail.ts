@@ -10,6 +10,7 @@ import type { SentMessage } from "../sentMessage";
 import type { SecretSet } from "../../result/redactSecrets";
 import { credentialFingerprint, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
+import { Handover, withHandover } from "./handover";
 import { streamLargeContent } from "./streamLargeContent";
 import { transportCache } from "./transportCache";
 import { failureContext, planTransport, poolOptions, setConnectTimeouts, type TransportPlan } from "./transportPlan";
@@ -23,6 +24,8 @@ export async function sendMail(config: TransportConfig, mail: Mail.Options, dead
   const plan = planTransport(config);
   const step = `sending via ${plan.server}`;
   let token: IssuedToken | undefined;
+  // Per attempt: a retry after a rejected token starts before any message went out.
+  let handover: Handover | undefined;
   try {
     return await withAccessToken(
       plan.tokenSource,
@@ -30,16 +33,17 @@ export async function sendMail(config: TransportConfig, mail: Mail.Options, dead
       (issued) => {
         token = issued;
         if (secrets) registerToken(secrets, issued);
-        return deliverOnce(plan, config, mail, issued, deadline, step);
+        handover = new Handover();
+        return deliverOnce(plan, config, mail, issued, deadline, step, handover);
       },
       isSmtpTokenRejection,
     );
   } catch (error) {
-    throw smtpFailure(error, failureContext(plan, config, token, deadline, step));
+    throw smtpFailure(error, { ...failureContext(plan, config, token, deadline, step), handedOver: handover?.complete === true });
   }
 }
 
-async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: Mail.Options, token: IssuedToken | undefined, deadline: Deadline, step: string): Promise<SentMessage> {
+async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: Mail.Options, token: IssuedToken | undefined, deadline: Deadline, step: string, handover: Handover): Promise<SentMessage> {
   deadline.check(step);
   const lease = transportCache.acquire(plan.slotKey, plan.fixedCredential ?? credentialFingerprint(config.auth, plan.tokenSource, token), () => poolOptions(plan, config, token, deadline));
   // A connection the pool opens for this message gets this caller's remaining time; the pool reads its options at connect time.
@@ -50,6 +54,7 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   // The deadline's signal makes the pool drop the message from its queue or close the connection sending it.
   // nodemailer takes any object of AbortSignal's shape; the deadline's own costs no AbortController per send.
   options.signal = mail.signal ? AbortSignal.any([mail.signal, deadline.signal]) : (deadline.abortWatch as AbortSignal);
+  withHandover(options, handover);
   try {
     const info = await raceDeadline(lease.mailer.sendMail(options), deadline, step, () => lease.retire());
     return toSentMessage(info);

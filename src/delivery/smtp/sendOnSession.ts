@@ -1,6 +1,7 @@
 import Mail, { type Transport } from "nodemailer/lib/mailer";
 import type { SentMessage } from "../sentMessage";
 import type { SmtpSession } from "./smtpSession";
+import { Handover, trackHandover, withHandover } from "./handover";
 import { streamLargeContent } from "./streamLargeContent";
 
 /**
@@ -9,7 +10,7 @@ import { streamLargeContent } from "./streamLargeContent";
  * of its own, imported while the session connects: the Mail front is ~15 ms to load (see xoauth2Login for
  * why our module is imported rather than nodemailer's).
  */
-export function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise<SentMessage> {
+export function sendOnSession(session: SmtpSession, mail: Mail.Options, handover: Handover): Promise<SentMessage> {
   const transport: Transport<SentMessage> = {
     name: "SMTP (prepared session)",
     version: "1",
@@ -30,5 +31,7 @@ export function sendOnSession(session: SmtpSession, mail: Mail.Options): Promise
       );
     },
   };
-  return new Mail(transport, { disableFileAccess: true, disableUrlAccess: true }).sendMail(streamLargeContent(mail));
+  const front = new Mail(transport, { disableFileAccess: true, disableUrlAccess: true });
+  front.use("stream", trackHandover);
+  return front.sendMail(withHandover(Object.assign({}, streamLargeContent(mail)), handover));
 }

@@ -8,7 +8,7 @@ import type { AuthConfig } from "../../config/transportConfig";
 import { smtpAuthReplyHint } from "./providerHints";
 import { CERTIFICATE_PROBLEMS, UNTRUSTED } from "../../errors/certificateProblems";
 import { quoteReply } from "../../errors/quoteReply";
-import { ownError, SmtpEmailError, type SmtpEmailErrorDetails } from "../../errors/SmtpEmailError";
+import { ownError, SmtpEmailError, unknownOutcomeError, type SmtpEmailErrorDetails } from "../../errors/SmtpEmailError";
 import type { Deadline } from "../../deadline/deadline";
 import { maskBase64Runs } from "../../result/maskBase64Runs";
 import type { SecretSet } from "../../result/redactSecrets";
@@ -30,6 +30,8 @@ export interface SmtpFailureContext {
   deadline: Deadline;
   /** What was going on, for the timeout message, e.g. "sending via smtp.example.com:587". */
   step: string;
+  /** The message went out whole (see Handover): a failure without the server's answer leaves the outcome unknown. */
+  handedOver?: boolean;
 }
 
 /** The code nodemailer's XOAUTH2 login carries when our token provider reported the server's rejection (see smtpAuth.ts). */
@@ -37,6 +39,7 @@ export const TOKEN_REJECTED = "TOKEN_REJECTED";
 
 export function smtpFailure(error: unknown, ctx: SmtpFailureContext): SmtpEmailError {
   const own = ownError(error);
+  if (ctx.handedOver && answerless(own, error)) return unknownOutcomeError(ctx.server, own ? {} : detailsOf(readRaw(error)));
   if (own) return own;
   const raw = readRaw(error);
   const details = detailsOf(raw);
@@ -258,6 +261,12 @@ function connectionFailure(raw: RawFailure, reply: string | undefined, ctx: Smtp
     return fail(`The connection to ${ctx.server} was closed unexpectedly.`, "Check SMTP Port and Connection Security; the server may also limit connections from one client.");
   }
   return fail(`Talking to ${ctx.server} failed unexpectedly${raw.code ? ` (${raw.code})` : ""}.`, "Try again; if it persists, check the node's settings and the server's logs.");
+}
+
+/** No reply from the server came with the failure: a lost connection, a reset, the time running out. */
+function answerless(own: SmtpEmailError | undefined, error: unknown): boolean {
+  if (own) return own.details.responseCode === undefined && (own.code === "timeout" || own.code === "connection");
+  return readRaw(error).responseCode === undefined;
 }
 
 // --- reading raw errors ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { Socket } from "node:net";
 import Mail from "nodemailer/lib/mailer";
 import SMTPPool, { type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
 import { forgetUses, markUsed } from "./firstUse";
+import { trackHandover } from "./handover";
 import { IDLE_CLOSE_MS } from "./transportPlan";
 
 /** Open pooled transports at most (each up to three connections); the least recently used one closes first. */
@@ -112,6 +113,8 @@ export class TransportCache {
     // Mail re-emits transport errors; without a listener an "error" event would crash the process.
     // Every failure that matters also reaches the send's callback.
     mailer.on("error", () => undefined);
+    // Tells a message that went out whole from one that did not, when the answer never comes.
+    mailer.use("stream", trackHandover);
     return { slotKey, variant, pool, mailer, leases: 0, retired: false, idleSince: Date.now() };
   }
 

@@ -22,6 +22,15 @@ export const threadingAndInviteFields: INodeField[] = [
     ),
   },
   {
+    key: "messageId",
+    type: "cognigyText",
+    label: t("Message-ID", "Message-ID"),
+    description: t(
+      "Empty: a new one. To resend a mail whose outcome was unknown, give the first attempt's, {{input.smtpResult.messageId}}, so receivers can drop a second copy.",
+      "Leer: eine neue. Um eine E-Mail mit unbekanntem Ausgang erneut zu senden, die des ersten Versuchs angeben, {{input.smtpResult.messageId}}.",
+    ),
+  },
+  {
     key: "customHeaders",
     type: "json",
     label: t("Custom Headers (JSON)", "Eigene Kopfzeilen (JSON)"),
