@@ -15,14 +15,14 @@ import type { TokenSource } from "../oauth2/tokenSource";
 import type { SecretSet } from "../result/redactSecrets";
 import { planGraph } from "./graph/graphPlan";
 import type { VerifiedGraphAccess } from "./graph/verifyGraph";
-import type { SentMessage } from "./sentMessage";
+import type { SentMessage } from "../result/sentMessage";
 import { startEarlySend, type EarlySend } from "./smtp/earlySend";
 import { claimFirstUse, forgetUses } from "./smtp/firstUse";
 import { planTransport } from "./smtp/transportPlan";
 import { verifyConnection as verifySmtp, type VerifiedConnection as VerifiedSmtpConnection } from "./smtp/verifyConnection";
 
 export { serverOffersSmtpUtf8 } from "./smtp/verifyConnection";
-export type { SentMessage } from "./sentMessage";
+export type { SentMessage } from "../result/sentMessage";
 export type { EarlySend } from "./smtp/earlySend";
 
 /**

@@ -1,18 +1,9 @@
+import type { SentMessage } from "./sentMessage";
 import { SmtpEmailError, type SmtpEmailErrorCode } from "../errors/SmtpEmailError";
 
 /** What a bot builder finds at the storage key: small, plain, and free of secrets and raw library errors. */
-export interface SuccessResult {
+export interface SuccessResult extends SentMessage {
   success: true;
-  /** Which delivery took the message: "smtp" or "graph". */
-  transport: "smtp" | "graph";
-  messageId: string;
-  accepted: string[];
-  rejected: string[];
-  response: string;
-  envelope: { from: string; to: string[] };
-  /** Microsoft Graph: its request-id and client-request-id, what Microsoft support asks for. */
-  requestId?: string;
-  clientRequestId?: string;
   durationMs: number;
 }
 

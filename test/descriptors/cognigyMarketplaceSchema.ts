@@ -1,4 +1,5 @@
 import Ajv from "ajv";
+import { readablePath } from "./cognigyUploadSchema";
 
 /**
  * Cognigy's marketplace metadata schema, copied verbatim (only re-indented, as a TypeScript literal) from
@@ -115,21 +116,4 @@ export function marketplaceEntryProblems(entry: unknown): string[] {
     const extra = error.keyword === "additionalProperties" ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : "";
     return `${readablePath(entry, error.dataPath)}: ${error.message ?? error.keyword}${extra}`;
   });
-}
-
-/** "/nodes/1/description" becomes "/nodes/1(buildMime)/description". */
-function readablePath(data: unknown, pointer: string): string {
-  let current: unknown = data;
-  return (
-    pointer
-      .split("/")
-      .slice(1)
-      .map((segment) => {
-        current = current && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
-        const type = current && typeof current === "object" ? (current as Record<string, unknown>).type : undefined;
-        return /^\d+$/.test(segment) && typeof type === "string" ? `${segment}(${type})` : segment;
-      })
-      .map((segment) => `/${segment}`)
-      .join("") || "/"
-  );
 }

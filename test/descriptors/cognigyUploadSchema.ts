@@ -62,7 +62,7 @@ export function uploadSchemaProblems(payload: UploadPayload): string[] {
 }
 
 /** "/nodes/0/fields/3/description/deDE" becomes "/nodes/0(sendSmtpEmail)/fields/3(security)/description/deDE". */
-function readablePath(data: unknown, pointer: string): string {
+export function readablePath(data: unknown, pointer: string): string {
   let current: unknown = data;
   return (
     pointer

@@ -286,7 +286,8 @@ describe("Graph's refusals, each with the fix", () => {
     const started = Date.now();
     const { result, cognigy } = await send(viaGraph({ timeoutSeconds: 1, stopOnError: true }));
     expect(Date.now() - started).toBeLessThan(2500);
-    expect(result).toMatchObject({ success: false, error: { code: "timeout" } });
+    // The request went out whole before the time ran out: Graph may have taken it, so the outcome is unknown.
+    expect(result).toMatchObject({ success: false, error: { code: "unknownOutcome", mayHaveBeenDelivered: true } });
     expect(cognigy.stopped).toBe(true);
   });
 });

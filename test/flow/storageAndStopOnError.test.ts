@@ -49,6 +49,8 @@ describe("Stop on Error", () => {
     await runSendSmtpEmail(cognigy.api, failing(true));
     expect(cognigy.input.mailResult).toEqual({
       success: false,
+      // The message existed when the login failed: its Message-ID is stored with the failure.
+      messageId: expect.stringMatching(/^<.+@flow\.example>$/),
       error: expect.objectContaining({ code: "authentication", message: expect.any(String), hint: expect.any(String), responseCode: 535 }),
     });
     expect(cognigy.logs("error")).toHaveLength(1);

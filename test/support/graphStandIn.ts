@@ -93,6 +93,8 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
+import { Gate } from "./gate";
+import { listenOnLoopback } from "./listenOnLoopback";
 import { parseMessage, type ParsedMessage } from "./parseMessage";
 import { decodeJwtPayload } from "./tokenEndpoint";
 
@@ -251,8 +253,7 @@ class GraphStandInServer implements GraphStandIn {
 
   private audienceOverride?: string;
   private readonly queued: GraphCannedResponse[] = [];
-  private readonly holds = new Set<symbol>();
-  private waiting: Array<() => void> = [];
+  private readonly gate = new Gate();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
   private boundPort = 0;
@@ -292,14 +293,7 @@ class GraphStandInServer implements GraphStandIn {
   }
 
   hold(): () => void {
-    const token = Symbol("hold");
-    this.holds.add(token);
-    return () => {
-      if (!this.holds.delete(token) || this.holds.size > 0) return;
-      const ready = this.waiting;
-      this.waiting = [];
-      for (const send of ready) send();
-    };
+    return this.gate.hold();
   }
 
   parsed(index: number): Promise<ParsedMessage> {
@@ -309,24 +303,14 @@ class GraphStandInServer implements GraphStandIn {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    const address = this.server.address();
-    if (address === null || typeof address === "string") throw new Error("graph stand-in: unexpected listen address");
-    this.boundPort = address.port;
+    this.boundPort = await listenOnLoopback(this.server, "graph stand-in");
   }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
-      this.waiting = [];
-      this.holds.clear();
+      this.gate.clear();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
@@ -496,10 +480,6 @@ class GraphStandInServer implements GraphStandIn {
     this.requests.push(record);
 
     const send = () => {
-      if (this.holds.size > 0) {
-        this.waiting.push(send);
-        return;
-      }
       if (res.destroyed || res.headersSent) return;
       const payload = outcome.body === undefined ? "" : typeof outcome.body === "string" ? outcome.body : JSON.stringify(outcome.body);
       res.writeHead(outcome.status, {
@@ -513,14 +493,15 @@ class GraphStandInServer implements GraphStandIn {
       res.end(payload);
       if (options.close) res.once("finish", () => exchange.req.destroy());
     };
+    const answer = () => this.gate.whenOpen(send);
     if (this.delayMs > 0) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        send();
+        answer();
       }, this.delayMs);
       this.timers.add(timer);
     } else {
-      send();
+      answer();
     }
   }
 }

@@ -11,6 +11,7 @@
  * put the "5.1.1"-style code into the message text when a test needs one.
  */
 import net from "node:net";
+import { Gate } from "./gate";
 import util from "node:util";
 import { SMTPServer } from "smtp-server";
 import type {
@@ -401,15 +402,10 @@ abstract class BaseServer implements SmtpTestServer {
 
 /** smtp-server based implementation. */
 class RealSmtpServer extends BaseServer {
-  private greetingHeld?: Promise<void>;
+  private readonly greeting = new Gate();
 
   holdGreeting(): () => void {
-    let release!: () => void;
-    this.greetingHeld = new Promise<void>((resolve) => (release = resolve));
-    return () => {
-      this.greetingHeld = undefined;
-      release();
-    };
+    return this.greeting.hold();
   }
 
   private readonly smtp: SMTPServer;
@@ -452,10 +448,7 @@ class RealSmtpServer extends BaseServer {
       socketTimeout: options.socketTimeoutMs ?? 30_000,
       closeTimeout: 1_000,
       logger: this.makeLogger(),
-      onConnect: (_session, callback) => {
-        if (this.greetingHeld) void this.greetingHeld.then(() => callback());
-        else callback();
-      },
+      onConnect: (_session, callback) => this.greeting.whenOpen(() => callback()),
       onAuth: (auth, session, callback) => this.handleAuth(auth, session, callback),
       onMailFrom: (address, session, callback) => this.handleMailFrom(address, session, callback),
       onRcptTo: (address, session, callback) => this.handleRcptTo(address, session, callback),

@@ -20,6 +20,8 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
+import { Gate } from "./gate";
+import { listenOnLoopback } from "./listenOnLoopback";
 import { runtimeSecrets } from "./testSecrets";
 
 export const TOKEN_PATH = "/token";
@@ -274,22 +276,14 @@ class TokenEndpointServer implements TokenEndpoint {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    const address = this.server.address();
-    if (address === null || typeof address === "string") throw new Error("token endpoint: unexpected listen address");
-    this.boundPort = address.port;
+    this.boundPort = await listenOnLoopback(this.server, "token endpoint");
   }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
+      this.gate.clear();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
@@ -494,23 +488,14 @@ class TokenEndpointServer implements TokenEndpoint {
     return `${encode(header)}.${encode(payload)}.${crypto.randomBytes(64).toString("base64url")}`;
   }
 
-  private held?: Promise<void>;
+  private readonly gate = new Gate();
 
   hold(): () => void {
-    let release!: () => void;
-    this.held = new Promise<void>((resolve) => (release = resolve));
-    return () => {
-      this.held = undefined;
-      release();
-    };
+    return this.gate.hold();
   }
 
   private respond(res: http.ServerResponse, outcome: Outcome): void {
-    if (this.held) {
-      void this.held.then(() => this.respond(res, outcome));
-      return;
-    }
-    const send = () => {
+    const send = () => this.gate.whenOpen(() => {
       if (res.destroyed) return;
       const isJson = typeof outcome.body !== "string";
       const payload = isJson ? JSON.stringify(outcome.body) : String(outcome.body);
@@ -522,7 +507,7 @@ class TokenEndpointServer implements TokenEndpoint {
         ...outcome.headers,
       });
       res.end(payload);
-    };
+    });
     if (this.delayMs > 0) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -8,7 +8,7 @@ import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
-import type { SentMessage } from "../sentMessage";
+import type { SentMessage } from "../../result/sentMessage";
 import { composeMime, type ComposedMime } from "./composeMime";
 import { GraphAnswerError, graphFailure, isGraphTokenRejection } from "./graphFailure";
 import { planGraph } from "./graphPlan";

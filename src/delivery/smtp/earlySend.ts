@@ -5,7 +5,7 @@ import { raceDeadline } from "../../deadline/raceDeadline";
 import { tokenCache, type TokenLookup } from "../../oauth2/tokenCache";
 import { registerToken } from "../../oauth2/tokenSecrets";
 import type { SecretSet } from "../../result/redactSecrets";
-import type { SentMessage } from "../sentMessage";
+import type { SentMessage } from "../../result/sentMessage";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
 import { Handover } from "./handover";
 import { smtpFailure } from "./smtpFailure";

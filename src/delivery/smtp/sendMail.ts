@@ -6,7 +6,7 @@ import { raceDeadline } from "../../deadline/raceDeadline";
 import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
-import type { SentMessage } from "../sentMessage";
+import type { SentMessage } from "../../result/sentMessage";
 import type { SecretSet } from "../../result/redactSecrets";
 import { credentialFingerprint, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";

@@ -1,5 +1,5 @@
 import Mail, { type Transport } from "nodemailer/lib/mailer";
-import type { SentMessage } from "../sentMessage";
+import type { SentMessage } from "../../result/sentMessage";
 import type { SmtpSession } from "./smtpSession";
 import { Handover, trackHandover, withHandover } from "./handover";
 import { streamLargeContent } from "./streamLargeContent";
