@@ -65,9 +65,9 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
     async send(mail) {
       const handover = new Handover();
       try {
-        await loggedIn;
-        // Loaded while the session connects (see above), not before it.
-        const sent = await (await import("./sendOnSession")).sendOnSession(session, mail, handover);
+        // Loaded while the session connects (see above), not before it. The message is compiled at once,
+        // its bytes sent once the login is through.
+        const sent = await (await import("./sendOnSession")).sendOnSession(session, loggedIn, mail, handover);
         session.goodbye();
         return sent;
       } catch (error) {

@@ -10,14 +10,16 @@ import { streamLargeContent } from "./streamLargeContent";
  * of its own, imported while the session connects: the Mail front is ~15 ms to load (see xoauth2Login for
  * why our module is imported rather than nodemailer's).
  */
-export function sendOnSession(session: SmtpSession, mail: Mail.Options, handover: Handover): Promise<SentMessage> {
+export function sendOnSession(session: SmtpSession, loggedIn: Promise<void>, mail: Mail.Options, handover: Handover): Promise<SentMessage> {
   const transport: Transport<SentMessage> = {
     name: "SMTP (prepared session)",
     version: "1",
     send: (message, done) => {
       const envelope = message.message.getEnvelope();
       const messageId = message.message.messageId();
-      session.send(envelope, message.message.createReadStream()).then(
+      // The message is compiled already (the Mail front did that while the login may still be under way);
+      // its bytes go out only once the session has logged in.
+      loggedIn.then(() => session.send(envelope, message.message.createReadStream())).then(
         (info) =>
           done(null, {
             transport: "smtp",
