@@ -12,6 +12,7 @@
  * side destroys both. close() stops listening and destroys whatever is still open, timers included.
  */
 import net from "node:net";
+import { listenOnLoopback } from "../test/support/listenOnLoopback";
 
 export interface LatencyProxy {
   readonly host: "127.0.0.1";
@@ -118,20 +119,12 @@ export async function startLatencyProxy(target: Target, delayMs: number): Promis
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("latency proxy: unexpected listen address");
+  const port = await listenOnLoopback(server, "latency proxy");
 
   let closing: Promise<void> | undefined;
   return {
     host: "127.0.0.1",
-    port: address.port,
+    port,
     get connections() {
       return connections;
     },
