@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { transformWithIssues, type ConfigIssues } from "./configIssues";
-import wellKnown from "nodemailer/lib/well-known";
+import { wellKnownService } from "./wellKnownServices";
 import {
   DEFAULT_MAX_ATTACHMENT_MB,
   MAX_ATTACHMENTS,
@@ -131,7 +131,7 @@ const sendSmtpEmailConfigSchema = z.pipe(rawSendSmtpEmailConfig, transformWithIs
     });
   }
   return {
-    transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
+    transport: toTransportConfig(raw, ctx, (name) => wellKnownService(name) !== false),
     message: {
       to: raw.to ?? "",
       cc: raw.cc,

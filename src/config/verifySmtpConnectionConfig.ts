@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { transformWithIssues } from "./configIssues";
-import wellKnown from "nodemailer/lib/well-known";
+import { wellKnownService } from "./wellKnownServices";
 import { parseNodeConfig } from "./parseNodeConfig";
 import { flag } from "./rawValues";
 import { storageConfigShape, toStorageConfig, type StorageConfig } from "./storageConfig";
@@ -17,7 +17,7 @@ const rawVerifyConfig = z.object({ ...transportConfigShape, ...storageConfigShap
 const schema = z.pipe(
   rawVerifyConfig,
   transformWithIssues((raw: z.output<typeof rawVerifyConfig>, ctx): VerifySmtpConnectionConfig => ({
-    transport: toTransportConfig(raw, ctx, (name) => wellKnown(name) !== false),
+    transport: toTransportConfig(raw, ctx, (name) => wellKnownService(name) !== false),
     storage: toStorageConfig(raw, ctx, "smtpConnectionTest"),
     stopOnError: raw.stopOnError,
   })),

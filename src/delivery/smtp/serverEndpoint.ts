@@ -1,4 +1,4 @@
-import wellKnown from "nodemailer/lib/well-known";
+import { wellKnownService } from "../../config/wellKnownServices";
 import { CUSTOM_SERVICE } from "../../config/emailService";
 import type { AuthConfig, Security, ServerConfig } from "../../config/transportConfig";
 import { configurationError } from "../../errors/SmtpEmailError";
@@ -60,7 +60,7 @@ function connectionTlsOption(auth: AuthConfig): Exclude<Security, "auto"> | unde
 }
 
 function wellKnownEndpoint(name: string): ServerEndpoint {
-  const service = wellKnown(name);
+  const service = wellKnownService(name);
   if (!service) {
     throw configurationError("emailService", `Email Service "${name}" is not a known service.`, "Pick one from the list, or Other SMTP Service to enter host and port.");
   }

@@ -1,9 +1,5 @@
-import services from "nodemailer/lib/well-known/services.json";
+import { wellKnownServiceTable } from "../../config/wellKnownServices";
 import { CUSTOM_SERVICE } from "../../config/emailService";
-
-interface WellKnownService {
-  description?: string;
-}
 
 /**
  * Case-insensitive order of the (ASCII) service names. Not localeCompare: with a locale it builds an
@@ -15,14 +11,21 @@ function byName(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Every well-known service nodemailer ships, by its name, after "Other SMTP Service". */
+let options: Array<{ label: string; value: string }> | undefined;
+
+/**
+ * Every well-known service nodemailer ships, by its name, after "Other SMTP Service". Built when first
+ * read (the descriptor reads it through a getter): a process that only runs a send never needs the list.
+ */
 export function emailServiceOptions(): Array<{ label: string; value: string }> {
-  const table = services as Record<string, WellKnownService>;
+  if (options) return options;
+  const table = wellKnownServiceTable();
   const known = Object.keys(table)
     .sort(byName)
     .map((name) => {
       const description = table[name]?.description;
       return { label: description && description !== name ? `${name} (${description})` : name, value: name };
     });
-  return [{ label: "Other SMTP Service", value: CUSTOM_SERVICE }, ...known];
+  options = [{ label: "Other SMTP Service", value: CUSTOM_SERVICE }, ...known];
+  return options;
 }

@@ -38,7 +38,13 @@ export const serverFields: INodeField[] = [
     ),
     defaultValue: CUSTOM_SERVICE,
     condition: whenSmtp,
-    params: { required: true, options: emailServiceOptions() },
+    params: {
+      required: true,
+      // Read by Cognigy when it shows or stores the descriptor, not by a send: built on that first read.
+      get options() {
+        return emailServiceOptions();
+      },
+    },
   },
   {
     key: "host",
