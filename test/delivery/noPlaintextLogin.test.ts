@@ -6,7 +6,9 @@
 import net from "node:net";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
 import { startTokenEndpoint, type TokenEndpoint } from "../support/tokenEndpoint";
-import { closeAllTransports, sendMail, verifyConnection } from "../../src/delivery";
+import { closeAllTransports, resetCaches, sendMail, verifyConnection } from "../../src/delivery";
+import { runSendSmtpEmail } from "../../src/execution/runSendSmtpEmail";
+import { cognigyApiStandIn } from "../support/cognigyApiStandIn";
 import { errorOf } from "../support/smtpEmailErrors";
 import { message, rejectionOf, TEST_CA_PEM, transportConfig, withDeadline } from "./helpers/fixtures";
 
@@ -79,6 +81,29 @@ describe.each(METHODS)("security auto with %s credentials", (method) => {
     expect(error).toMatchObject({ code: "tls", details: { field: "security" } });
     const wire = Buffer.concat(mitm.clientBytes).toString("latin1");
     expect(wire).toMatch(/^EHLO /);
+    expect(wire).toMatch(/STARTTLS\r\n/);
+    expect(wire).not.toMatch(/AUTH|MAIL FROM/);
+    for (const form of secretForms()) expect(wire).not.toContain(form);
+  });
+
+  test("a cold send through the node (a session of its own, set up early) refuses the same way through the man in the middle", async () => {
+    await resetCaches();
+    mitm.clientBytes.length = 0;
+    const result = await runSendSmtpEmail(cognigyApiStandIn().api, {
+      emailService: "custom",
+      host: "127.0.0.1",
+      port: mitm.port,
+      security: "auto",
+      caCertificate: TEST_CA_PEM,
+      ...authFields(method),
+      from: "alice@example.com",
+      to: "bob@example.com",
+      subject: `cold mitm ${method}`,
+      content: "<p>Hello</p>",
+      timeoutSeconds: 5,
+    });
+    expect(result).toMatchObject({ success: false, error: { code: "tls", field: "security" } });
+    const wire = Buffer.concat(mitm.clientBytes).toString("latin1");
     expect(wire).toMatch(/STARTTLS\r\n/);
     expect(wire).not.toMatch(/AUTH|MAIL FROM/);
     for (const form of secretForms()) expect(wire).not.toContain(form);
