@@ -46,6 +46,11 @@ export function isFrozenAuth(auth: AuthConfig): boolean {
   return Object.isFrozen(auth) && (auth.method === "none" || Object.isFrozen(auth.connection));
 }
 
+/** The config memo freezes all the way down; a config frozen only at its top could still change where a plan looks. */
+export function isFrozenTransportConfig(config: TransportConfig): boolean {
+  return Object.isFrozen(config) && Object.isFrozen(config.delivery) && Object.isFrozen(config.server) && Object.isFrozen(config.options) && isFrozenAuth(config.auth);
+}
+
 /** Everything needed to reach and log in to the server: shared by sending and the connection test. */
 export interface TransportConfig {
   /** SMTP (through `server`) or Microsoft Graph. */

@@ -1,5 +1,6 @@
 import { authenticatedUser } from "../../config/authenticatedUser";
-import { isFrozenAuth, type TransportConfig } from "../../config/transportConfig";
+import { derivedOnce } from "../../config/derivedOnce";
+import { isFrozenTransportConfig, type TransportConfig } from "../../config/transportConfig";
 import { configurationError } from "../../errors/SmtpEmailError";
 import { tokenSourceFor } from "../../oauth2/tokenSources";
 import type { TokenSource } from "../../oauth2/tokenSource";
@@ -20,13 +21,7 @@ export interface GraphPlan {
 const plansOfFrozenConfigs = new WeakMap<TransportConfig, GraphPlan>();
 
 export function planGraph(config: TransportConfig): GraphPlan {
-  if (!Object.isFrozen(config) || !isFrozenAuth(config.auth)) return buildPlan(config);
-  let plan = plansOfFrozenConfigs.get(config);
-  if (!plan) {
-    plan = Object.freeze(buildPlan(config));
-    plansOfFrozenConfigs.set(config, plan);
-  }
-  return plan;
+  return derivedOnce(plansOfFrozenConfigs, config, isFrozenTransportConfig(config), buildPlan);
 }
 
 function buildPlan(config: TransportConfig): GraphPlan {

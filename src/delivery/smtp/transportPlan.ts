@@ -2,7 +2,8 @@ import type { SMTPConnectionOptions } from "nodemailer/lib/smtp-connection";
 import type { SMTPPoolOptions } from "nodemailer/lib/smtp-pool";
 import { authenticatedUser } from "../../config/authenticatedUser";
 import { CUSTOM_SERVICE } from "../../config/emailService";
-import { isFrozenAuth, type TransportConfig } from "../../config/transportConfig";
+import { derivedOnce } from "../../config/derivedOnce";
+import { isFrozenTransportConfig, type TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { credentialHash } from "../../oauth2/credentialHash";
 import type { IssuedToken, TokenSource } from "../../oauth2/tokenSource";
@@ -46,18 +47,7 @@ export interface TransportPlan {
 const plansOfFrozenConfigs = new WeakMap<TransportConfig, TransportPlan>();
 
 export function planTransport(config: TransportConfig): TransportPlan {
-  if (!isFrozenConfig(config)) return buildPlan(config);
-  let plan = plansOfFrozenConfigs.get(config);
-  if (!plan) {
-    plan = Object.freeze(buildPlan(config));
-    plansOfFrozenConfigs.set(config, plan);
-  }
-  return plan;
-}
-
-/** The config memo freezes all the way down; a config frozen only at its top could still change where the plan looks. */
-function isFrozenConfig(config: TransportConfig): boolean {
-  return Object.isFrozen(config) && Object.isFrozen(config.server) && Object.isFrozen(config.options) && isFrozenAuth(config.auth);
+  return derivedOnce(plansOfFrozenConfigs, config, isFrozenTransportConfig(config), buildPlan);
 }
 
 function buildPlan(config: TransportConfig): TransportPlan {
