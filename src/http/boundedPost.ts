@@ -2,8 +2,6 @@ import http from "node:http";
 import https from "node:https";
 import { HttpRequestFailure } from "./httpRequestFailure";
 
-export { HttpRequestFailure } from "./httpRequestFailure";
-
 export interface BoundedPost {
   url: URL;
   headers: http.OutgoingHttpHeaders;

@@ -1,6 +1,6 @@
 import type { Deadline } from "../deadline/deadline";
 import { raceDeadline } from "../deadline/raceDeadline";
-import { tokenCache } from "./tokenCache";
+import { tokenCache, type TokenLookup } from "./tokenCache";
 import type { IssuedToken, TokenSource } from "./tokenSource";
 
 /**
@@ -26,15 +26,18 @@ async function withIssuedToken<T>(
   attempt: (token: IssuedToken | undefined) => Promise<T>,
   isTokenRejection: (error: unknown) => boolean,
 ): Promise<T> {
-  const step = `getting an access token from ${source.endpoint}`;
-  const first = await raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, step);
+  const first = await lookupToken(source, deadline);
   try {
     return await attempt(first.token);
   } catch (error) {
     if (!first.fromCache || !source.renewable || !isTokenRejection(error)) throw error;
     tokenCache.invalidate(source.key, first.token.accessToken);
-    const renewed = await raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, step);
+    const renewed = await lookupToken(source, deadline);
     return attempt(renewed.token);
   }
 }
 
+/** A token from the cache (or the request it starts), within the deadline: the shared request is given up with it. */
+export function lookupToken(source: TokenSource, deadline: Deadline): Promise<TokenLookup> {
+  return raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, `getting an access token from ${source.endpoint}`);
+}

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type Mail from "nodemailer/lib/mailer";
-import { secretSetOf } from "../../config/secretsOf";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
-import { registerToken } from "../../oauth2/tokenSecrets";
+import { registerToken, secretsInPlay } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
@@ -55,7 +54,8 @@ export async function sendViaGraph(config: TransportConfig, mail: Mail.Options, 
       origin: plan.endpoint,
       mailbox,
       mailboxField: mailbox.toLowerCase() === plan.user.toLowerCase() ? "clientCredentialsConnection" : "from",
-      secrets: registerToken(secrets ?? secretSetOf(config.auth), token),
+      // The caller's set holds the token already (added as it arrived); without one, the send's own secrets.
+      secrets: secrets ?? secretsInPlay(config.auth, token),
       deadline,
       step,
     });

@@ -1,8 +1,7 @@
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
-import { raceDeadline } from "../../deadline/raceDeadline";
 import { SmtpEmailError } from "../../errors/SmtpEmailError";
-import { tokenCache } from "../../oauth2/tokenCache";
+import { lookupToken } from "../../oauth2/withAccessToken";
 import { registerToken } from "../../oauth2/tokenSecrets";
 import type { SecretSet } from "../../result/redactSecrets";
 import { planGraph } from "./graphPlan";
@@ -37,8 +36,7 @@ export interface VerifiedGraphAccess {
  */
 export async function verifyGraph(config: TransportConfig, deadline: Deadline, secrets?: SecretSet): Promise<VerifiedGraphAccess> {
   const plan = planGraph(config);
-  const step = `getting a token for Microsoft Graph from ${plan.tokenSource.endpoint}`;
-  const { token } = await raceDeadline(tokenCache.get(plan.tokenSource, deadline.abortWatch), deadline, step);
+  const { token } = await lookupToken(plan.tokenSource, deadline);
   if (secrets) registerToken(secrets, token);
   const access: VerifiedGraphAccess = { secure: plan.secure, authenticated: true, server: plan.host, transport: "graph", mailbox: plan.user };
   const claims = readTokenClaims(token.accessToken);

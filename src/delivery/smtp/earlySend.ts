@@ -1,9 +1,9 @@
 import type Mail from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
-import { raceDeadline } from "../../deadline/raceDeadline";
 import { tokenCache, type TokenLookup } from "../../oauth2/tokenCache";
 import { registerToken } from "../../oauth2/tokenSecrets";
+import { lookupToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
 import type { SentMessage } from "../../result/sentMessage";
 import { connectionLogin, isSmtpTokenRejection } from "./smtpAuth";
@@ -33,7 +33,7 @@ export interface EarlySend {
 export function startEarlySend(config: TransportConfig, plan: TransportPlan, deadline: Deadline, secrets: SecretSet): EarlySend {
   const step = `sending via ${plan.server}`;
   const source = plan.tokenSource;
-  const lookup: Promise<TokenLookup> | undefined = source && raceDeadline(tokenCache.get(source, deadline.abortWatch), deadline, `getting an access token from ${source.endpoint}`);
+  const lookup: Promise<TokenLookup> | undefined = source && lookupToken(source, deadline);
   // Awaited after the session opened; a token failure before that must not be an unhandled rejection.
   lookup?.catch(() => undefined);
   const session = new SmtpSession(plan, deadline, step);

@@ -1,5 +1,4 @@
 import type Mail from "nodemailer/lib/mailer";
-import type { SMTPPoolSentMessageInfo } from "nodemailer/lib/smtp-pool";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
@@ -11,6 +10,7 @@ import type { SecretSet } from "../../result/redactSecrets";
 import { credentialFingerprint, isSmtpTokenRejection } from "./smtpAuth";
 import { smtpFailure } from "./smtpFailure";
 import { Handover, withHandover } from "./handover";
+import { sentBySmtp } from "./sentBySmtp";
 import { streamLargeContent } from "./streamLargeContent";
 import { transportCache } from "./transportCache";
 import { failureContext, planTransport, poolOptions, setConnectTimeouts, type TransportPlan } from "./transportPlan";
@@ -57,7 +57,7 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   withHandover(options, handover);
   try {
     const info = await raceDeadline(lease.mailer.sendMail(options), deadline, step, () => lease.retire());
-    return toSentMessage(info);
+    return sentBySmtp(info);
   } catch (error) {
     // A server that let the budget run out may be stalling: the next send starts on a fresh transport.
     if (deadline.expired) lease.retire();
@@ -65,15 +65,4 @@ async function deliverOnce(plan: TransportPlan, config: TransportConfig, mail: M
   } finally {
     lease.release();
   }
-}
-
-function toSentMessage(info: SMTPPoolSentMessageInfo): SentMessage {
-  return {
-    transport: "smtp",
-    messageId: String(info.messageId ?? ""),
-    accepted: (info.accepted ?? []).map(String),
-    rejected: (info.rejected ?? []).map(String),
-    response: String(info.response ?? ""),
-    envelope: { from: info.envelope.from === false ? "" : String(info.envelope.from ?? ""), to: (info.envelope.to ?? []).map(String) },
-  };
 }

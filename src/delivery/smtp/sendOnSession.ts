@@ -2,6 +2,7 @@ import Mail, { type Transport } from "nodemailer/lib/mailer";
 import type { SentMessage } from "../../result/sentMessage";
 import type { SmtpSession } from "./smtpSession";
 import { Handover, trackHandover, withHandover } from "./handover";
+import { sentBySmtp } from "./sentBySmtp";
 import { streamLargeContent } from "./streamLargeContent";
 
 /**
@@ -20,15 +21,7 @@ export function sendOnSession(session: SmtpSession, loggedIn: Promise<void>, mai
       // The message is compiled already (the Mail front did that while the login may still be under way);
       // its bytes go out only once the session has logged in.
       loggedIn.then(() => session.send(envelope, message.message.createReadStream())).then(
-        (info) =>
-          done(null, {
-            transport: "smtp",
-            messageId,
-            accepted: info.accepted.map(String),
-            rejected: info.rejected.map(String),
-            response: String(info.response ?? ""),
-            envelope: { from: envelope.from === false ? "" : String(envelope.from), to: envelope.to.map(String) },
-          }),
+        (info) => done(null, sentBySmtp({ ...info, envelope, messageId })),
         (error: Error) => done(error),
       );
     },

@@ -1,12 +1,9 @@
 import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { SMTPTransportAuthOptions } from "nodemailer/lib/smtp-transport";
 import type { XOAuth2ProvisionCallback } from "nodemailer/lib/xoauth2";
-import { secretSetOf } from "../../config/secretsOf";
 import type { AuthConfig } from "../../config/transportConfig";
 import { credentialHash } from "../../oauth2/credentialHash";
-import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken, TokenSource } from "../../oauth2/tokenSource";
-import type { SecretSet } from "../../result/redactSecrets";
 import { TOKEN_REJECTED } from "./smtpFailure";
 
 /**
@@ -80,10 +77,6 @@ export async function connectionLogin(auth: AuthConfig, token: IssuedToken | und
   }
 }
 
-/** Every secret value involved, for redaction: the configured ones and the token in use. */
-export function secretsInPlay(auth: AuthConfig, token: IssuedToken | undefined): SecretSet {
-  return registerToken(secretSetOf(auth), token);
-}
 
 /**
  * Whether a failed SMTP attempt means the server rejected the access token, so that withAccessToken

@@ -9,7 +9,8 @@ import { credentialHash } from "../../oauth2/credentialHash";
 import type { IssuedToken, TokenSource } from "../../oauth2/tokenSource";
 import { tokenSourceFor } from "../../oauth2/tokenSources";
 import { describeEndpoint, resolveServerEndpoint, type ServerEndpoint } from "./serverEndpoint";
-import { credentialFingerprint, secretsInPlay, transportAuth } from "./smtpAuth";
+import { secretsInPlay } from "../../oauth2/tokenSecrets";
+import { credentialFingerprint, transportAuth } from "./smtpAuth";
 import type { SmtpFailureContext } from "./smtpFailure";
 import { tlsSettings } from "./tlsSettings";
 
