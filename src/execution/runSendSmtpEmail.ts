@@ -75,14 +75,12 @@ async function send(config: SendSmtpEmailConfig, log: (level: LogLevel, text: st
     resolveRecipients(config.message, defaultFrom);
     // What waits on the network (connection, TLS, token) starts now and runs while the message is prepared.
     early = prepareDelivery(config.transport, deadline, secrets);
-    // The usual mail (no attachments, its text given) is ready at once: no await on the way to the server.
-    let mail = readyMailOptions(config.message, config.attachments, defaultFrom);
-    if (!mail) {
-      // One turn of the event loop first: Node opens a socket on the next tick, and the promise chain of
-      // building the message (converter loading, conversion) would otherwise hold that tick back until it ends.
-      if (early) await new Promise((resolve) => setImmediate(resolve));
-      mail = await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams });
-    }
+    // On a session of its own, one turn of the event loop first: Node makes the connect call on the next
+    // tick, and the promise chain of preparing the message (loading nodemailer's Mail front and the HTML
+    // converter, converting) would otherwise hold that tick back until it ends.
+    if (early) await new Promise((resolve) => setImmediate(resolve));
+    // The usual warm mail (no attachments, its text given) is ready at once: no await on the way to the server.
+    const mail = readyMailOptions(config.message, config.attachments, defaultFrom) ?? (await buildMailOptions(config.message, config.attachments, config.attachmentLimits, { defaultFrom, deadline, attachmentSeams: seams }));
     messageId = typeof mail.messageId === "string" ? mail.messageId : undefined;
     // nodemailer would send a non-ASCII mailbox raw to a server that never agreed to it: refuse first.
     // Graph has no server to ask; it answers for itself.

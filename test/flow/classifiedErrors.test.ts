@@ -100,7 +100,16 @@ describe("errors that say the fix", () => {
     await new Promise((resolve) => closed.close(resolve));
     const error = await failureOf({ emailService: "custom", host: "127.0.0.1", port, security: "none", authMethod: "none", from: MAILBOX });
     expect(error).toMatchObject({ code: "connection", field: "host" });
+    expect(error.message).toBe(`127.0.0.1:${port} refused the connection.`);
     expect(error.hint).toMatch(/SMTP Host and SMTP Port/);
+  });
+
+  it("a host name that does not resolve (the first send's own socket looks it up, before nodemailer's client is loaded)", async () => {
+    // .invalid never resolves (RFC 6761), so the resolver answers at once without asking anyone.
+    const error = await failureOf({ emailService: "custom", host: "smtp.example.invalid", port: 587, security: "starttls", authMethod: "none", from: MAILBOX, timeoutSeconds: 5 });
+    expect(error).toMatchObject({ code: "connection", field: "host" });
+    expect(error.message).toBe("The host name smtp.example.invalid could not be resolved.");
+    expect(error.hint).toBe("Check the spelling of SMTP Host.");
   });
 
   it("an untrusted certificate", async () => {

@@ -33,10 +33,12 @@ export interface EarlySend {
 export function startEarlySend(config: TransportConfig, plan: TransportPlan, deadline: Deadline, secrets: SecretSet): EarlySend {
   const step = `sending via ${plan.server}`;
   const source = plan.tokenSource;
-  const lookup: Promise<TokenLookup> | undefined = source && lookupToken(source, deadline);
+  // The SMTP connection first: its set-up (TCP, greeting, EHLO, STARTTLS) takes more round trips than the
+  // token's. Node makes the connect call on the next tick, so the token request starts on a tick after it.
+  const session = new SmtpSession(plan, deadline, step);
+  const lookup: Promise<TokenLookup> | undefined = source && new Promise<TokenLookup>((resolve) => process.nextTick(() => resolve(lookupToken(source, deadline))));
   // Awaited after the session opened; a token failure before that must not be an unhandled rejection.
   lookup?.catch(() => undefined);
-  const session = new SmtpSession(plan, deadline, step);
   // While the first answers are on their way: the secure context (needed from STARTTLS or the TLS
   // handshake on), and nodemailer's Mail front with its composer (needed once the message is handed over).
   setImmediate(() => {
