@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { startSmtpTestServer, type SmtpTestServer } from "../support/smtpTestServer";
@@ -11,8 +11,9 @@ const MAILBOX = "bundle@example.com";
 const PASSWORD = "bundle-loading-password";
 
 /**
- * What a fresh process loads for one send: build/module.js is one bundle, and the packages only some
- * sends need stay unloaded until a send needs them.
+ * What a fresh process loads for one send: build/module.js is one bundle; nodemailer's client and the
+ * HTML converter come from the files beside it (build/nodemailer.js, build/html.js), read only when a
+ * send needs them; the packages only some sends need stay unloaded until then.
  */
 describe("the bundled build/module.js in a fresh process", () => {
   let dir: string;
@@ -33,8 +34,18 @@ describe("the bundled build/module.js in a fresh process", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs one Send SMTP Email in a child process; returns the stored result and the packages it loaded. */
-  async function sendInFreshProcess(extra: Record<string, unknown>): Promise<{ result: { success: boolean }; packages: string[] }> {
+  interface FreshSend {
+    result: { success: boolean };
+    /** Packages loaded from node_modules. */
+    packages: string[];
+    /** Files of the bundle's directory loaded, e.g. ["module.js", "nodemailer.js"]. */
+    bundleFiles: string[];
+    /** What the preamble left in globalThis.probe. */
+    probe?: unknown;
+  }
+
+  /** Runs one Send SMTP Email in a child process; returns the stored result and what it loaded. */
+  async function sendInFreshProcess(extra: Record<string, unknown>, preamble = ""): Promise<FreshSend> {
     const config = {
       emailService: "custom",
       host: server.host,
@@ -50,28 +61,61 @@ describe("the bundled build/module.js in a fresh process", () => {
       ...extra,
     };
     const script = `
+      ${preamble}
       const node = require(${JSON.stringify(bundle)}).default.nodes.find((n) => n.type === "sendSmtpEmail");
       const input = {};
       const api = { addToInput: (k, v) => { input[k] = v; }, addToContext() {}, log() {}, stopExecution() {} };
       node.function({ cognigy: { api }, config: ${JSON.stringify(config)}, childConfigs: [], nodeId: "n" }).then(() => {
-        const packages = new Set(Object.keys(require.cache).map((f) => (/node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f) || [])[1]).filter(Boolean));
-        console.log(JSON.stringify({ result: input.smtpResult, packages: [...packages].sort() }));
+        const files = Object.keys(require.cache);
+        const packages = new Set(files.map((f) => (/node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f) || [])[1]).filter(Boolean));
+        const bundleFiles = files.filter((f) => f.startsWith(${JSON.stringify(dir + "/")})).map((f) => f.slice(${dir.length + 1}));
+        console.log(JSON.stringify({ result: input.smtpResult, packages: [...packages].sort(), bundleFiles: bundleFiles.sort(), probe: globalThis.probe }));
         process.exit(0);
       });`;
     const { stdout } = await run("node", ["-e", script], { cwd: root, env: { ...process.env, NODE_OPTIONS: "", NODE_EXTRA_CA_CERTS: join(TLS_FIXTURES_DIR, "ca.pem") } });
-    return JSON.parse(stdout) as { result: { success: boolean }; packages: string[] };
+    return JSON.parse(stdout) as FreshSend;
   }
 
-  it("sends with Basic Auth and a custom text loading nodemailer alone: no zod, axios, html-to-text, htmlparser2, ical.js or mime-types from node_modules", async () => {
-    const { result, packages } = await sendInFreshProcess({ text: "Hello" });
+  it("sends with Basic Auth and a custom text from the bundle and build/nodemailer.js alone: nothing from node_modules, no HTML converter", async () => {
+    const { result, packages, bundleFiles } = await sendInFreshProcess({ text: "Hello" });
     expect(result.success).toBe(true);
-    expect(packages).toEqual(["nodemailer"]);
+    expect(bundleFiles).toEqual(["module.js", "nodemailer.js"]);
+    expect(packages).toEqual([]);
   }, 60_000);
 
-  it("loads html-to-text when a send needs the text generated", async () => {
-    const { result, packages } = await sendInFreshProcess({});
+  it("loads build/html.js when a send needs the text generated, and still nothing from node_modules", async () => {
+    const { result, packages, bundleFiles } = await sendInFreshProcess({});
     expect(result.success).toBe(true);
-    expect(packages).toEqual(expect.arrayContaining(["html-to-text", "nodemailer"]));
-    for (const unneeded of ["axios", "ical.js", "mime-types", "zod"]) expect(packages).not.toContain(unneeded);
+    expect(bundleFiles).toEqual(["html.js", "module.js", "nodemailer.js"]);
+    expect(packages).toEqual([]);
+  }, 60_000);
+
+  it("opens the TCP connection before it reads nodemailer's client: the server has accepted it by the time build/nodemailer.js is required", async () => {
+    // The child, on requiring build/nodemailer.js, waits (blocked) until the server has accepted a
+    // connection: it can only happen if the connect call was made before the client was read.
+    const flag = join(dir, "accepted");
+    const before = server.connections;
+    const watch = setInterval(() => {
+      if (server.connections > before) writeFileSync(flag, "");
+    }, 1);
+    try {
+      const preamble = `
+        const Module = require("node:module");
+        const fs = require("node:fs");
+        const load = Module._load;
+        Module._load = function (request) {
+          if (request === "./nodemailer.js" && globalThis.probe === undefined) {
+            const until = Date.now() + 5000;
+            while (!fs.existsSync(${JSON.stringify(flag)}) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+            globalThis.probe = { acceptedBeforeClientLoaded: fs.existsSync(${JSON.stringify(flag)}) };
+          }
+          return load.apply(this, arguments);
+        };`;
+      const { result, probe } = await sendInFreshProcess({ text: "Hello" }, preamble);
+      expect(result.success).toBe(true);
+      expect(probe).toEqual({ acceptedBeforeClientLoaded: true });
+    } finally {
+      clearInterval(watch);
+    }
   }, 60_000);
 });
