@@ -10,7 +10,7 @@ let table: ServiceTable | undefined;
  * nodemailer's table of well-known services (services.json and its lookup), loaded on first use: a send to
  * an SMTP host of the designer's own, or through Microsoft Graph, never needs it, and loading it cost 5–12 ms
  * before a cold send could connect. A synchronous require, since config validation is synchronous; the
- * bundle keeps nodemailer external, so this is the same CommonJS module a static import would load.
+ * bundle holds these two modules (scripts/bundle.mjs) and runs them on this first require.
  */
 
 /** nodemailer's settings for a well-known service name (any case, aliases too), or false. */

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { ConnectionOptions } from "../../config/transportConfig";
 import { configurationError } from "../../errors/SmtpEmailError";
 
@@ -10,6 +10,14 @@ const MIN_TLS_VERSION = "TLSv1.2";
 const MAX_CACHED_CONTEXTS = 16;
 
 const contextsByCa = new Map<string, tls.SecureContext>();
+
+let tlsModule: typeof tls | undefined;
+/** Node's `tls`, loaded when a secure context is first built: a cold send connects before it needs it. */
+function nodeTls(): typeof tls {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  tlsModule ??= require("node:tls") as typeof tls;
+  return tlsModule;
+}
 
 /**
  * TLS options for the SMTP socket. Certificates are always verified unless the node explicitly
@@ -56,6 +64,7 @@ function secureContextWithCa(pem: string, certificates: string[]): tls.SecureCon
 }
 
 function defaultRootsPlus(certificates: string[]): tls.SecureContext {
+  const tls = nodeTls();
   const context = tls.createSecureContext({ minVersion: MIN_TLS_VERSION });
   // The native context's own method, the one Node's `ca` option calls for each certificate.
   const native = (context as { context?: { addCACert?: (certificate: string) => void } }).context;
