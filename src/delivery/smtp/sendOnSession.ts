@@ -18,12 +18,26 @@ export function sendOnSession(session: SmtpSession, loggedIn: Promise<void>, mai
     send: (message, done) => {
       const envelope = message.message.getEnvelope();
       const messageId = message.message.messageId();
-      // The message is compiled already (the Mail front did that while the login may still be under way);
-      // its bytes go out only once the session has logged in.
-      loggedIn.then(() => session.send(envelope, message.message.createReadStream())).then(
-        (info) => done(null, sentBySmtp({ ...info, envelope, messageId })),
-        (error: Error) => done(error),
-      );
+      // The message is compiled already (the Mail front did that while the login may still be under way),
+      // and its bytes are generated now, into the stream's buffer (first use of nodemailer's encoders costs
+      // a few ms). They go out only once the session has logged in; a stream that failed meanwhile is not sent.
+      const stream = message.message.createReadStream();
+      let streamFailure: Error | undefined;
+      // Kept on for the stream's life: until the SMTP client listens, an error would otherwise crash the process.
+      stream.on("error", (error: Error) => (streamFailure ??= error));
+      loggedIn
+        .then(() => {
+          if (streamFailure) throw streamFailure;
+          return session.send(envelope, stream);
+        })
+        .then(
+          (info) => done(null, sentBySmtp({ ...info, envelope, messageId })),
+          (error: Error) => {
+            // Not sent (or not whole): the generated message and what it reads from are let go.
+            stream.destroy();
+            done(error);
+          },
+        );
     },
   };
   const front = new Mail(transport, { disableFileAccess: true, disableUrlAccess: true });
