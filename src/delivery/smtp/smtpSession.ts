@@ -57,8 +57,8 @@ export class SmtpSession {
         );
       });
     }).then(() => ({
-      secure: this.connection!.secure,
-      extensions: announcedExtensions(this.connection!),
+      secure: this.client().secure,
+      extensions: announcedExtensions(this.client()),
     }));
     // A session given up before anyone awaits it (a config error found later) must not leave an unhandled rejection.
     this.opened.catch(() => undefined);
