@@ -26,6 +26,8 @@ const VENDOR_FILES = {
   "html.js": ["html-to-text", "htmlparser2"],
 };
 const vendorFileOf = new Map(Object.entries(VENDOR_FILES).flatMap(([file, specifiers]) => specifiers.map((specifier) => [specifier, file])));
+/** The parts of the vendored packages bundled into module.js itself: small, and needed before a send connects. */
+const IN_MODULE = ["nodemailer/lib/addressparser", "nodemailer/lib/well-known", "nodemailer/lib/well-known/services.json"];
 
 /**
  * In module.js, an import of a vendored entry point becomes a small module that requires the vendor file
@@ -42,6 +44,11 @@ const vendorImports = {
       loader: "js",
     }));
     build.onResolve({ filter: /^\.\/[\w-]+\.js$/, namespace: "vendor" }, ({ path }) => ({ path, external: true }));
+    // Any other entry point of these packages would be bundled into module.js unnoticed, a second copy of
+    // code the vendor files hold: it has to be listed above, in one place or the other.
+    build.onResolve({ filter: /^(nodemailer|html-to-text|htmlparser2)(\/|$)/ }, ({ path, importer }) =>
+      IN_MODULE.includes(path) ? undefined : { errors: [{ text: `${path} (imported by ${importer}) is in neither VENDOR_FILES nor IN_MODULE of scripts/bundle.mjs` }] },
+    );
   },
 };
 
