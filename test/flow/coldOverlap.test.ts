@@ -103,6 +103,14 @@ describe("a cold send prepares the connection while the message is built", () =>
     expect(server.dataCount).toBe(before.data);
   });
 
+  it("the first send's own socket finds a server by host name: localhost, which may resolve to ::1 first, reaches the server on 127.0.0.1", async () => {
+    // Node looks the name up and tries each address in turn (RFC 8305), as nodemailer's resolver does for the pool.
+    const before = server.messages.length;
+    const result = await runSendSmtpEmail(cognigyApiStandIn().api, { ...serverConfig(server, "starttls"), host: "localhost", ...basicAuth(), ...mail });
+    expect(result).toMatchObject({ success: true });
+    expect(server.messages.length).toBe(before + 1);
+  });
+
   it("later sends to the same server use the pool", async () => {
     const before = server.connections;
     for (let i = 0; i < 3; i++) expect(await runSendSmtpEmail(cognigyApiStandIn().api, { ...serverConfig(server, "starttls"), ...basicAuth(), ...mail, text: "Hello" })).toMatchObject({ success: true });
