@@ -33,7 +33,8 @@ describe("the Cognigy upload tarball", () => {
   it("holds exactly build/, package.json, package-lock.json, README.md and icon.png at its root", () => {
     const topLevel = new Set(entries.map((entry) => entry.split("/")[0]));
     expect([...topLevel].sort()).toEqual(["README.md", "build", "icon.png", "package-lock.json", "package.json"]);
-    expect(entries).toContain("build/module.js");
+    // The files beside module.js that a send reads on first use (scripts/bundle.mjs).
+    expect(entries).toEqual(expect.arrayContaining(["build/module.js", "build/nodemailer.js", "build/html.js"]));
     expect(entries.some((entry) => entry.endsWith(".test.js"))).toBe(false);
   });
 
@@ -56,6 +57,25 @@ describe("the Cognigy upload tarball", () => {
       ) as { nodes: string[]; connections: string[] };
       expect(loaded.nodes).toEqual(["sendSmtpEmail", "buildMime", "verifySmtpConnection"]);
       expect(loaded.connections).toEqual(["smtp-basic-auth", "smtp-oauth2", "smtp-oauth2-client-credentials"]);
+      // Every entry point the vendor files serve loads from the tarball as it is.
+      const vendored = JSON.parse(
+        run(
+          "node",
+          ["-e", "const out = {}; for (const file of ['nodemailer.js', 'html.js']) { const v = require('./build/' + file); for (const k of Object.keys(v)) out[k] = typeof v[k]; } console.log(JSON.stringify(out))"],
+          unpacked,
+        ),
+      ) as Record<string, string>;
+      expect(Object.keys(vendored).sort()).toEqual([
+        "html-to-text",
+        "htmlparser2",
+        "nodemailer/lib/mailer",
+        "nodemailer/lib/mime-funcs",
+        "nodemailer/lib/mime-node",
+        "nodemailer/lib/smtp-connection",
+        "nodemailer/lib/smtp-pool",
+        "nodemailer/lib/xoauth2",
+      ]);
+      for (const kind of Object.values(vendored)) expect(["object", "function"]).toContain(kind);
     },
     180_000,
   );
