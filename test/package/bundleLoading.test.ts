@@ -90,6 +90,21 @@ describe("the bundled build/module.js in a fresh process", () => {
     expect(packages).toEqual([]);
   }, 60_000);
 
+  it("sends a Base64 attachment with the vendored MIME builder, loading only mime-types (with its database) from node_modules", async () => {
+    const { result, packages, bundleFiles } = await sendInFreshProcess({
+      text: "Hello",
+      attachmentType: "base64",
+      attachmentFileName: "report.pdf",
+      attachmentBase64: Buffer.from("%PDF-1.4 bundle test").toString("base64"),
+    });
+    expect(result).toMatchObject({ success: true });
+    expect(bundleFiles).toEqual(["module.js", "nodemailer.js"]);
+    expect(packages).toEqual(["mime-db", "mime-types"]);
+    const received = server.messages.at(-1)!.raw.toString("latin1");
+    expect(received).toContain("filename=report.pdf");
+    expect(received).toContain(Buffer.from("%PDF-1.4 bundle test").toString("base64"));
+  }, 60_000);
+
   it("opens the TCP connection before it reads nodemailer's client: the server has accepted it by the time build/nodemailer.js is required", async () => {
     // The child, on requiring build/nodemailer.js, waits (blocked) until the server has accepted a
     // connection: it can only happen if the connect call was made before the client was read.
