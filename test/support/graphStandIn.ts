@@ -93,8 +93,8 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
-import { Gate } from "./gate";
-import { listenOnLoopback } from "./listenOnLoopback";
+import { closeHttpServer, listenOnLoopback } from "./listenOnLoopback";
+import { PacedAnswers } from "./pacedAnswers";
 import { parseMessage, type ParsedMessage } from "./parseMessage";
 import { decodeJwtPayload } from "./tokenEndpoint";
 
@@ -253,8 +253,7 @@ class GraphStandInServer implements GraphStandIn {
 
   private audienceOverride?: string;
   private readonly queued: GraphCannedResponse[] = [];
-  private readonly gate = new Gate();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly answers = new PacedAnswers();
   private readonly server: http.Server;
   private boundPort = 0;
   private closing?: Promise<void>;
@@ -293,7 +292,7 @@ class GraphStandInServer implements GraphStandIn {
   }
 
   hold(): () => void {
-    return this.gate.hold();
+    return this.answers.hold();
   }
 
   parsed(index: number): Promise<ParsedMessage> {
@@ -307,13 +306,10 @@ class GraphStandInServer implements GraphStandIn {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const timer of this.timers) clearTimeout(timer);
-      this.timers.clear();
-      this.gate.clear();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    if (!this.closing) {
+      this.answers.clear();
+      this.closing = closeHttpServer(this.server);
+    }
     return this.closing;
   }
 
@@ -493,16 +489,7 @@ class GraphStandInServer implements GraphStandIn {
       res.end(payload);
       if (options.close) res.once("finish", () => exchange.req.destroy());
     };
-    const answer = () => this.gate.whenOpen(send);
-    if (this.delayMs > 0) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        answer();
-      }, this.delayMs);
-      this.timers.add(timer);
-    } else {
-      answer();
-    }
+    this.answers.answer(this.delayMs, send);
   }
 }
 

@@ -20,8 +20,8 @@
  */
 import crypto from "node:crypto";
 import http from "node:http";
-import { Gate } from "./gate";
-import { listenOnLoopback } from "./listenOnLoopback";
+import { closeHttpServer, listenOnLoopback } from "./listenOnLoopback";
+import { PacedAnswers } from "./pacedAnswers";
 import { runtimeSecrets } from "./testSecrets";
 
 export const TOKEN_PATH = "/token";
@@ -224,7 +224,6 @@ class TokenEndpointServer implements TokenEndpoint {
 
   private readonly byToken = new Map<string, IssuedToken>();
   private readonly queuedFailures: TokenErrorResponse[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
   private boundPort = 0;
   private closing?: Promise<void>;
@@ -280,13 +279,10 @@ class TokenEndpointServer implements TokenEndpoint {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const timer of this.timers) clearTimeout(timer);
-      this.timers.clear();
-      this.gate.clear();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    if (!this.closing) {
+      this.answers.clear();
+      this.closing = closeHttpServer(this.server);
+    }
     return this.closing;
   }
 
@@ -488,14 +484,14 @@ class TokenEndpointServer implements TokenEndpoint {
     return `${encode(header)}.${encode(payload)}.${crypto.randomBytes(64).toString("base64url")}`;
   }
 
-  private readonly gate = new Gate();
+  private readonly answers = new PacedAnswers();
 
   hold(): () => void {
-    return this.gate.hold();
+    return this.answers.hold();
   }
 
   private respond(res: http.ServerResponse, outcome: Outcome): void {
-    const send = () => this.gate.whenOpen(() => {
+    this.answers.answer(this.delayMs, () => {
       if (res.destroyed) return;
       const isJson = typeof outcome.body !== "string";
       const payload = isJson ? JSON.stringify(outcome.body) : String(outcome.body);
@@ -508,15 +504,6 @@ class TokenEndpointServer implements TokenEndpoint {
       });
       res.end(payload);
     });
-    if (this.delayMs > 0) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        send();
-      }, this.delayMs);
-      this.timers.add(timer);
-    } else {
-      send();
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
+import { closeHttpServer, listenOnLoopback } from "../../support/listenOnLoopback";
 
 export interface FileRoute {
   body: Buffer;
@@ -95,8 +95,7 @@ export async function startHttpFileServer(): Promise<HttpFileServer> {
     req.socket.on("error", () => undefined);
     writeMore();
   };
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, "http file server");
   const origin = `http://127.0.0.1:${port}`;
   return {
     origin,
@@ -104,10 +103,6 @@ export async function startHttpFileServer(): Promise<HttpFileServer> {
     serve: (path, route) => routes.set(path, route),
     requests,
     bytesSent,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }
