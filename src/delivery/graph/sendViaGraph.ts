@@ -3,7 +3,7 @@ import type Mail from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
-import { registerToken, secretsInPlay } from "../../oauth2/tokenSecrets";
+import { secretsInPlay } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
@@ -38,9 +38,9 @@ export async function sendViaGraph(config: TransportConfig, mail: Mail.Options, 
     return await withAccessToken(
       plan.tokenSource,
       deadline,
+      secrets,
       async (issued) => {
         token = issued;
-        if (secrets) registerToken(secrets, issued);
         const mime = await composing;
         return await post(sendMailUrl(plan.endpoint, mailbox), mime, issued?.accessToken ?? "", clientRequestId, deadline, step);
       },

@@ -2,7 +2,6 @@ import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { SmtpEmailError } from "../../errors/SmtpEmailError";
 import { lookupToken } from "../../oauth2/withAccessToken";
-import { registerToken } from "../../oauth2/tokenSecrets";
 import type { SecretSet } from "../../result/redactSecrets";
 import { planGraph } from "./graphPlan";
 import { appRoles, readTokenClaims } from "./tokenClaims";
@@ -36,8 +35,7 @@ export interface VerifiedGraphAccess {
  */
 export async function verifyGraph(config: TransportConfig, deadline: Deadline, secrets?: SecretSet): Promise<VerifiedGraphAccess> {
   const plan = planGraph(config);
-  const { token } = await lookupToken(plan.tokenSource, deadline);
-  if (secrets) registerToken(secrets, token);
+  const { token } = await lookupToken(plan.tokenSource, deadline, secrets);
   const access: VerifiedGraphAccess = { secure: plan.secure, authenticated: true, server: plan.host, transport: "graph", mailbox: plan.user };
   const claims = readTokenClaims(token.accessToken);
   // An opaque token cannot be read: the first send will tell.

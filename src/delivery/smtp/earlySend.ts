@@ -2,7 +2,6 @@ import type Mail from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { tokenCache, type TokenLookup } from "../../oauth2/tokenCache";
-import { registerToken } from "../../oauth2/tokenSecrets";
 import { lookupToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
 import type { SentMessage } from "../../result/sentMessage";
@@ -36,7 +35,7 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
   // The SMTP connection first: its set-up (TCP, greeting, EHLO, STARTTLS) takes more round trips than the
   // token's. Node makes the connect call on the next tick, so the token request starts on a tick after it.
   const session = new SmtpSession(plan, deadline, step);
-  const lookup: Promise<TokenLookup> | undefined = source && new Promise<TokenLookup>((resolve) => process.nextTick(() => resolve(lookupToken(source, deadline))));
+  const lookup: Promise<TokenLookup> | undefined = source && new Promise<TokenLookup>((resolve) => process.nextTick(() => resolve(lookupToken(source, deadline, secrets))));
   // Awaited after the session opened; a token failure before that must not be an unhandled rejection.
   lookup?.catch(() => undefined);
   // While the first answers are on their way: the secure context (needed from STARTTLS or the TLS
@@ -46,11 +45,10 @@ export function startEarlySend(config: TransportConfig, plan: TransportPlan, dea
     void import("./sendOnSession").catch(() => undefined);
   });
   let token: TokenLookup | undefined;
-  // The login is made ready as soon as the token is in (XOAUTH2's module loaded, the token made redactable),
+  // The login is made ready as soon as the token is in (XOAUTH2's module loaded; lookupToken made the token redactable),
   // while the session may still wait for the server; it is used once the session has opened.
   const login = (async () => {
     token = lookup && (await lookup);
-    if (token) registerToken(secrets, token.token);
     return connectionLogin(config.auth, token?.token);
   })();
   login.catch(() => undefined);

@@ -2,7 +2,6 @@ import type Mail from "nodemailer/lib/mailer";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
 import { raceDeadline } from "../../deadline/raceDeadline";
-import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SentMessage } from "../../result/sentMessage";
@@ -30,9 +29,9 @@ export async function sendMail(config: TransportConfig, mail: Mail.Options, dead
     return await withAccessToken(
       plan.tokenSource,
       deadline,
+      secrets,
       (issued) => {
         token = issued;
-        if (secrets) registerToken(secrets, issued);
         handover = new Handover();
         return deliverOnce(plan, config, mail, issued, deadline, step, handover);
       },

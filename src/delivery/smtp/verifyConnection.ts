@@ -1,7 +1,6 @@
 import type { SMTPConnectionAuth } from "nodemailer/lib/smtp-connection";
 import type { TransportConfig } from "../../config/transportConfig";
 import type { Deadline } from "../../deadline/deadline";
-import { registerToken } from "../../oauth2/tokenSecrets";
 import type { IssuedToken } from "../../oauth2/tokenSource";
 import { withAccessToken } from "../../oauth2/withAccessToken";
 import type { SecretSet } from "../../result/redactSecrets";
@@ -32,9 +31,9 @@ export async function verifyConnection(config: TransportConfig, deadline: Deadli
     const { secure, authenticated } = await withAccessToken(
       plan.tokenSource,
       deadline,
+      secrets,
       (issued) => {
         token = issued;
-        if (secrets) registerToken(secrets, issued);
         return connectionLogin(config.auth, issued).then((login) => connectAndLogin(plan, login, deadline, step));
       },
       isSmtpTokenRejection,
