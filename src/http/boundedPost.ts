@@ -56,6 +56,15 @@ export function boundedPost({ url, headers, body, signal, maxResponseBytes }: Bo
   });
 }
 
+/** An answer's body parsed as JSON; undefined when it is empty or not JSON. */
+export function jsonOf(text: string): unknown {
+  try {
+    return text.trim() ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function systemCodeOf(error: unknown): string | undefined {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === "string" && /^[A-Z0-9_]{2,64}$/.test(code) ? code : undefined;

@@ -1,4 +1,4 @@
-import { boundedPost } from "../http/boundedPost";
+import { boundedPost, jsonOf } from "../http/boundedPost";
 // The same encoding the redaction searches for: what goes on the wire is what it must recognize.
 import { formEncode } from "../result/secretForms";
 
@@ -36,18 +36,10 @@ export async function postForm({ url, form, basic, signal }: FormPost): Promise<
     signal,
     maxResponseBytes: MAX_RESPONSE_BYTES,
   });
-  return { status: response.status, json: parseJson(response.text) };
+  return { status: response.status, json: jsonOf(response.text) };
 }
 
 /** RFC 6749 §2.3.1: id and secret are each form-urlencoded, then joined with ":" and Base64-encoded. */
 export function basicCredentials(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${formEncode(id)}:${formEncode(secret)}`, "utf8").toString("base64")}`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text.trim() ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
 }

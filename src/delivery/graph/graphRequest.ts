@@ -1,4 +1,4 @@
-import { boundedPost } from "../../http/boundedPost";
+import { boundedPost, jsonOf } from "../../http/boundedPost";
 
 /** Microsoft Graph refuses requests over 4 MB (sendMail with MIME content counts the Base64 text). */
 export const GRAPH_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -67,12 +67,7 @@ export function retryAfterMs(value: string, now: number): number | undefined {
 
 /** Graph's error body: `{ "error": { "code": "...", "message": "...", "innerError": {...} } }`. */
 function graphError(text: string): Pick<GraphAnswer, "errorCode" | "errorMessage"> {
-  let json: unknown;
-  try {
-    json = text.trim() ? JSON.parse(text) : undefined;
-  } catch {
-    return {};
-  }
+  const json = jsonOf(text);
   const error = typeof json === "object" && json !== null ? (json as { error?: unknown }).error : undefined;
   if (typeof error !== "object" || error === null) return {};
   const { code, message } = error as { code?: unknown; message?: unknown };
