@@ -62,39 +62,35 @@ const outfileIndex = process.argv.indexOf("--outfile");
 const outfile = outfileIndex >= 0 ? resolve(process.argv[outfileIndex + 1]) : join(root, "build", "module.js");
 
 if (outfileIndex < 0) rmSync(join(root, "build"), { recursive: true, force: true });
-const result = await build({
+/** Options every output shares: one CommonJS file for Node 20, readable, with its licence comments. */
+const shared = {
   absWorkingDir: root,
-  entryPoints: ["src/module.ts"],
-  outfile,
   bundle: true,
   platform: "node",
   target: "node20",
   format: "cjs",
-  // import() of an external package becomes require(), as tsc compiles it: the same CommonJS builds the tests load.
-  supported: { "dynamic-import": false },
-  // Every subpath too: nothing of an external package ends up in the bundle.
-  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-  plugins: [vendorImports],
   // Readable stack traces in Cognigy's logs; the size gain of minifying is small next to what it costs there.
   minify: false,
   legalComments: "inline",
   logLevel: "warning",
   metafile: true,
+};
+const result = await build({
+  ...shared,
+  entryPoints: ["src/module.ts"],
+  outfile,
+  // import() of an external package becomes require(), as tsc compiles it: the same CommonJS builds the tests load.
+  supported: { "dynamic-import": false },
+  // Every subpath too: nothing of an external package ends up in the bundle.
+  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
+  plugins: [vendorImports],
 });
 const vendorResults = await Promise.all(
   Object.entries(VENDOR_FILES).map(([file, specifiers]) =>
     build({
-      absWorkingDir: root,
+      ...shared,
       stdin: { contents: vendorSource(specifiers), resolveDir: root, sourcefile: `vendor/${file}`, loader: "js" },
       outfile: join(dirname(outfile), file),
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format: "cjs",
-      minify: false,
-      legalComments: "inline",
-      logLevel: "warning",
-      metafile: true,
     }),
   ),
 );
